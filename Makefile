@@ -1,0 +1,42 @@
+# Two commands to start: `make demo` and `make test`. Both create .venv if needed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+CASE   ?= ad-click-prediction
+
+.PHONY: demo test check bench install install-dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Re-install when pyproject.toml changes; the stamp records what was installed.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+demo: install
+	$(BIN)/mlsd list
+	$(BIN)/mlsd show $(CASE) --step metrics
+
+test: install-dev
+	$(BIN)/python -m pytest -q
+
+check: install-dev
+	$(BIN)/ruff check mlsd tests bench
+	$(BIN)/ruff format --check mlsd tests bench
+	$(BIN)/mypy
+	$(BIN)/mlsd validate
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python bench/startup.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,53 @@
+"""Pieces every command module shares: error handling, the catalog, common options."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from mlsd.content.loader import Catalog
+from mlsd.errors import ContentError, MlsdError
+from mlsd.render import console
+
+JSON_OPTION = typer.Option(False, "--json", help="Print machine-readable JSON instead of tables.")
+
+
+class ErrorHandlingGroup(TyperGroup):
+    """Turns library errors into one line on stderr and the error's exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ContentError as exc:
+            for problem in exc.problems:
+                console.error(str(problem))
+            raise typer.Exit(exc.exit_code) from None
+        except MlsdError as exc:
+            console.error(str(exc))
+            raise typer.Exit(exc.exit_code) from None
+
+
+class State:
+    """Per-invocation options from the top-level callback."""
+
+    def __init__(self, content_dirs: list[Path]) -> None:
+        self.content_dirs = content_dirs
+        self._catalog: Catalog | None = None
+
+    @property
+    def catalog(self) -> Catalog:
+        """The content catalog, built on first use."""
+        if self._catalog is None:
+            self._catalog = Catalog(self.content_dirs)
+        return self._catalog
+
+
+def catalog(ctx: typer.Context) -> Catalog:
+    """The catalog for this invocation (packaged content plus user directories)."""
+    root = ctx.find_root()
+    state = root.obj if isinstance(root.obj, State) else State([])
+    root.obj = state
+    return state.catalog

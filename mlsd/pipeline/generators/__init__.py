@@ -1,0 +1,1 @@
+"""Synthetic data generators, each with a known ground truth (the oracle)."""

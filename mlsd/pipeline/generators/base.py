@@ -1,0 +1,81 @@
+"""What every generator returns, and the sampling helpers they share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import numpy as np
+
+from mlsd.errors import UsageError
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Rows in time order, their labels, and the truth each label was drawn from.
+
+    Attributes:
+        columns: column name -> 1-D array (float for numeric, int codes for categoricals).
+        y: the sampled labels.
+        truth: for each row, the probability (or expected value) the label was drawn from.
+        time: non-decreasing time index in days; splits are made on it.
+        numeric: names of numeric columns.
+        categorical: low-cardinality categorical columns (one-hot encoded).
+        ids: high-cardinality id columns (encoded by smoothed historical rate).
+        description: one line about the data, for the report.
+        levels: for categoricals, the label of each code (for readable coefficients).
+    """
+
+    columns: dict[str, np.ndarray]
+    y: np.ndarray
+    truth: np.ndarray
+    time: np.ndarray
+    numeric: tuple[str, ...]
+    categorical: tuple[str, ...]
+    ids: tuple[str, ...]
+    description: str
+    levels: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.y)
+
+    def take(self, index: np.ndarray) -> Dataset:
+        """Rows at ``index``, same schema."""
+        cols = {k: v[index] for k, v in self.columns.items()}
+        return Dataset(cols, self.y[index], self.truth[index], self.time[index], self.numeric,
+                       self.categorical, self.ids, self.description, self.levels)
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """Numerically stable logistic function."""
+    return np.exp(-np.logaddexp(0.0, -z))
+
+
+def zipf_ids(rng: np.random.Generator, n: int, n_ids: int, exponent: float) -> np.ndarray:
+    """Draw ``n`` ids from ``n_ids`` with power-law popularity (id 0 is the most popular)."""
+    weights = 1.0 / np.arange(1, n_ids + 1) ** exponent
+    return rng.choice(n_ids, size=n, p=weights / weights.sum())
+
+
+def intercept_for_rate(logit: np.ndarray, rate: float) -> float:
+    """The shift ``b`` so that mean(sigmoid(logit + b)) equals ``rate`` (bisection)."""
+    lo, hi = -30.0, 30.0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        if sigmoid(logit + mid).mean() < rate:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+def build(cls: type, params: dict[str, Any]) -> Any:
+    """Construct generator ``cls`` from YAML params, rejecting unknown or bad ones."""
+    known = {f.name for f in fields(cls)}
+    unknown = sorted(set(params) - known)
+    if unknown:
+        raise UsageError(f"unknown generator parameter(s) {unknown}; known: {sorted(known)}")
+    try:
+        return cls(**params)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"bad generator parameters: {exc}") from None

@@ -1,0 +1,38 @@
+"""Names the pipeline knows, importable without numpy or any ML library.
+
+`mlsd validate` checks content against these tables; the pipeline resolves the
+names to code lazily, so start-up stays fast.
+"""
+
+from __future__ import annotations
+
+GENERATORS: dict[str, str] = {
+    "click-log": "mlsd.pipeline.generators.click_log:ClickLog",
+    "content-moderation": "mlsd.pipeline.generators.moderation:ContentModeration",
+}
+"""Generator name -> ``module:Class``."""
+
+GENERATOR_TASKS: dict[str, str] = {
+    "click-log": "binary",
+    "content-moderation": "binary",
+}
+"""The task type each generator produces."""
+
+MODELS_BY_TASK: dict[str, tuple[str, ...]] = {
+    "binary": ("historical-rate", "logistic-regression", "lightgbm", "mlp"),
+    "ranking": (),
+    "regression": (),
+    "multiclass": (),
+    "retrieval": (),
+}
+
+METRICS_BY_TASK: dict[str, tuple[str, ...]] = {
+    "binary": ("roc_auc", "pr_auc", "log_loss", "normalized_entropy", "ece"),
+    "ranking": (),
+    "regression": (),
+    "multiclass": (),
+    "retrieval": (),
+}
+
+LEARNED_BASELINES: tuple[str, ...] = ("logistic-regression", "linear-regression")
+"""The interpretable floor; must be the first learned model of every case."""

@@ -1,0 +1,147 @@
+"""Run a case's reference pipeline: generate, split by time, encode, train, export, measure."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
+
+import numpy as np
+
+from mlsd.content.schema import Case, ModelSpec
+from mlsd.errors import UsageError
+from mlsd.pipeline import evaluate, registry
+from mlsd.pipeline.features import TabularEncoder
+from mlsd.pipeline.generators.base import Dataset, build
+from mlsd.pipeline.measure import latency, throughput
+from mlsd.pipeline.models import Inputs, build_model
+from mlsd.pipeline.report import ModelResult, PipelineReport
+
+Progress = Callable[[str], None]
+TEST_SHARE = 0.2
+NATIVE_BUDGET_S = 0.4  # per model: slow native predictors stop early (>= 200 calls)
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """What to run: a dataset (with or without truth) and the models to compare."""
+
+    name: str
+    task: str
+    data: Dataset
+    models: tuple[ModelSpec, ...]
+    metrics: tuple[str, ...]
+    has_oracle: bool
+
+
+def generate(case: Case, rows: int | None, seed: int) -> Dataset:
+    """Sample the case's synthetic data with its registered generator."""
+    pipe = case.pipeline
+    module, cls_name = registry.GENERATORS[pipe.generator].split(":")
+    generator = build(getattr(import_module(module), cls_name), pipe.params)
+    n = rows if rows is not None else pipe.default_rows
+    if n < 500:
+        raise UsageError(f"--rows must be at least 500 (got {n})")
+    return generator.generate(n, seed)  # type: ignore[no-any-return]
+
+
+def experiment_for(case: Case, rows: int | None, seed: int,
+                   only: Sequence[str] | None = None) -> Experiment:
+    """The case's pipeline as an Experiment, optionally restricted to ``only`` models."""
+    specs = select_models(case.pipeline.models, only)
+    if case.pipeline.task != "binary":
+        raise UsageError(f"task {case.pipeline.task!r} is not runnable yet")
+    data = generate(case, rows, seed)
+    return Experiment(case.id, case.pipeline.task, data, specs,
+                      tuple(case.pipeline.metrics), has_oracle=True)
+
+
+def select_models(specs: Sequence[ModelSpec], only: Sequence[str] | None) -> tuple[ModelSpec, ...]:
+    """Keep the models named in ``only`` (in the case's order); unknown names are errors."""
+    if not only:
+        return tuple(specs)
+    known = [s.name for s in specs]
+    unknown = [n for n in only if n not in known]
+    if unknown:
+        raise UsageError(f"unknown model(s) {', '.join(unknown)}; this case has: {', '.join(known)}")
+    return tuple(s for s in specs if s.name in only)
+
+
+def split_by_time(data: Dataset, test_share: float = TEST_SHARE) -> tuple[Dataset, Dataset]:
+    """The earliest rows train, the latest ``test_share`` test: never shuffled across time."""
+    order = np.argsort(data.time, kind="mergesort")
+    cut = int(round(len(order) * (1 - test_share)))
+    train, test = data.take(order[:cut]), data.take(order[cut:])
+    for part, name in ((train, "training"), (test, "test")):
+        if part.y.min() == part.y.max():
+            raise UsageError(f"the {name} period has only one class; use more rows")
+    return train, test
+
+
+def run(exp: Experiment, seed: int = 0, latency_calls: int = 1000,
+        progress: Progress | None = None) -> PipelineReport:
+    """Train, export, serve and measure every model of ``exp``.
+
+    Args:
+        exp: the experiment to run.
+        seed: random state for models (the data is already sampled).
+        latency_calls: single-row calls timed per model and runtime.
+        progress: called with a short description before each stage.
+    """
+    tell = progress or (lambda _msg: None)
+    tell("splitting by time and encoding features")
+    train_data, test_data = split_by_time(exp.data)
+    encoder = TabularEncoder(random_state=seed)
+    train = Inputs(encoder.fit_transform(train_data), train_data)
+    test = Inputs(encoder.transform(test_data), test_data)
+    base_rate = float(train_data.y.mean())
+    oracle = None
+    if exp.has_oracle:
+        oracle = evaluate.binary_metrics(test_data.y, test_data.truth, list(exp.metrics), base_rate)
+    results = []
+    for spec in exp.models:
+        tell(f"{spec.name}: training, exporting to ONNX and timing")
+        results.append(_run_model(spec, train, test, encoder.feature_names_, exp, oracle,
+                                  base_rate, seed, latency_calls))
+    return PipelineReport(
+        exp.name, exp.task, len(train_data), len(test_data), base_rate,
+        float(test_data.y.mean()), exp.data.description, encoder.describe(train_data),
+        f"by time: first {1 - TEST_SHARE:.0%} of the period trains, last {TEST_SHARE:.0%} tests",
+        exp.metrics, oracle, tuple(results),
+    )
+
+
+def _run_model(spec: ModelSpec, train: Inputs, test: Inputs, names: list[str], exp: Experiment,
+               oracle: dict[str, float] | None, base_rate: float, seed: int,
+               calls: int) -> ModelResult:
+    from mlsd.pipeline.export import to_onnx
+    from mlsd.pipeline.serving import OnnxScorer
+
+    model = build_model(spec.name, spec.params, seed)
+    start = time.perf_counter()
+    model.fit(train)
+    train_seconds = time.perf_counter() - start
+    p = model.predict(test)
+    metrics = evaluate.binary_metrics(test.data.y, p, list(exp.metrics), base_rate)
+    requests = [test.row(i) for i in _request_rows(len(test.X), calls, seed)]
+    native = latency(model.predict, requests, budget_s=NATIVE_BUDGET_S)
+    native_tp = throughput(lambda: model.predict(test), len(test.X))
+    onnx = to_onnx(model, test.X.shape[1])
+    onnx_lat = onnx_tp = parity = None
+    if onnx is not None:
+        online, batch = OnnxScorer(onnx, online=True), OnnxScorer(onnx, online=False)
+        parity = float(np.max(np.abs(batch.predict(test.X) - p)))
+        onnx_lat = latency(lambda r: online.predict(r.X), requests)
+        onnx_tp = throughput(lambda: batch.predict(test.X), len(test.X))
+    return ModelResult(
+        spec.name, metrics, None if oracle is None else evaluate.gap(metrics, oracle),
+        train_seconds, native, onnx_lat, native_tp, onnx_tp,
+        None if onnx is None else len(onnx), parity, spec.interpretability,
+        tuple(model.explain(names)), tuple(spec.pros), tuple(spec.cons),
+    )
+
+
+def _request_rows(n: int, calls: int, seed: int) -> Any:
+    return np.random.default_rng(seed).integers(0, n, calls)

@@ -1,0 +1,34 @@
+"""Serve ONNX models with onnxruntime: an online session (1 thread) and a batch one."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+
+class OnnxScorer:
+    """Scores float32 rows with an onnxruntime session, returning P(y=1).
+
+    Online sessions use one intra-op thread (a request is one row; threads only add
+    hand-off cost); batch sessions use every core. Only the probability output is
+    fetched, and logging is quietened (the LightGBM export declares a label shape
+    that makes onnxruntime warn on every batch call).
+    """
+
+    def __init__(self, model_bytes: bytes, online: bool = True) -> None:
+        import onnxruntime as ort
+
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = 1 if online else (os.cpu_count() or 1)
+        opts.inter_op_num_threads = 1
+        opts.log_severity_level = 3
+        self.session = ort.InferenceSession(model_bytes, opts, providers=["CPUExecutionProvider"])
+        self.input_name = self.session.get_inputs()[0].name
+        outputs = [o.name for o in self.session.get_outputs()]
+        self.output_name = next((o for o in outputs if "prob" in o.lower()), outputs[-1])
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """P(y=1) for each row of ``X`` (float32)."""
+        probs = self.session.run([self.output_name], {self.input_name: X})[0]
+        return np.asarray(probs)[:, 1]

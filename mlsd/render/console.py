@@ -1,0 +1,37 @@
+"""Consoles and the plain output helpers every command shares."""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import cache
+from typing import Any
+
+from rich.console import Console
+
+
+@cache
+def out() -> Console:
+    """Console for results (stdout). Honours NO_COLOR and non-terminals."""
+    return Console(highlight=False)
+
+
+@cache
+def err() -> Console:
+    """Console for messages and progress (stderr), so stdout stays parseable."""
+    return Console(stderr=True, highlight=False)
+
+
+def print_json(data: Any) -> None:
+    """Write ``data`` as indented JSON to stdout, without rich's wrapping."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def error(message: str) -> None:
+    """One-line error on stderr."""
+    err().print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True, highlight=False)
+
+
+def note(message: str) -> None:
+    """A dim informational line on stderr."""
+    err().print(message, style="dim", soft_wrap=True)
