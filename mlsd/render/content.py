@@ -20,10 +20,10 @@ def case_table(rows: Sequence[CaseSummary]) -> None:
     """`mlsd list`: one row per case."""
     table = Table(box=box.SIMPLE_HEAD, title=f"{len(rows)} case studies", title_justify="left")
     table.add_column("id", style="bold cyan", no_wrap=True)
-    table.add_column("title", ratio=2)
+    table.add_column("title", ratio=2, overflow="fold")
     table.add_column("difficulty", no_wrap=True)
     table.add_column("task", no_wrap=True)
-    table.add_column("tags", ratio=1, style="dim")
+    table.add_column("tags", ratio=1, style="dim", overflow="fold")
     for r in rows:
         table.add_row(r.id, r.title, r.difficulty, r.task, ", ".join(r.tags[:3]))
     out().print(table)
