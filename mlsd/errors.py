@@ -6,6 +6,8 @@ exception's ``exit_code``; anything else is a bug and may show a traceback.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class MlsdError(Exception):
     """A problem the user can fix; printed as one line."""
@@ -22,8 +24,8 @@ class UsageError(MlsdError):
 class ContentError(MlsdError):
     """A content file that does not parse or does not validate."""
 
-    def __init__(self, problems: list[object]) -> None:
-        self.problems = problems
+    def __init__(self, problems: Sequence[object]) -> None:
+        self.problems = list(problems)
         first = str(problems[0]) if problems else "invalid content"
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
         super().__init__(first + more)

@@ -54,7 +54,9 @@ def show(
 
 def frameworks(
     ctx: typer.Context,
-    framework_id: str | None = typer.Argument(None, metavar="[ID]", help="One framework in detail."),
+    framework_id: str | None = typer.Argument(
+        None, metavar="[ID]", help="One framework in detail."
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Show the design frameworks and how their steps map onto other frameworks."""

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from mlsd import __version__
-from mlsd.cli import content
+from mlsd.cli import content, pipeline
 from mlsd.cli.common import ErrorHandlingGroup, State
 
 app = typer.Typer(
@@ -35,9 +35,11 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     content_dir: list[Path] = typer.Option(
-        [], "--content-dir", metavar="DIR",
+        [],
+        "--content-dir",
+        metavar="DIR",
         help="Extra directory of case studies (repeatable); same ids override shipped ones. "
-             "Also read from MLSD_CONTENT_DIR.",
+        "Also read from MLSD_CONTENT_DIR.",
     ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
@@ -48,6 +50,7 @@ def root(
 
 
 content.register(app)
+pipeline.register(app)
 
 
 def main() -> None:

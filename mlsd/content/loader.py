@@ -166,7 +166,12 @@ class Catalog:
             raise ContentError([exc.problem]) from None
         item = parse_model(doc, model, str(path))
         if getattr(item, "id", None) != path.stem:
-            problem = Problem(str(path), f"id {getattr(item, 'id', None)!r} must equal the "
-                              f"file name {path.stem!r}", doc.line_of(("id",)), None, "id")
+            problem = Problem(
+                str(path),
+                f"id {getattr(item, 'id', None)!r} must equal the file name {path.stem!r}",
+                doc.line_of(("id",)),
+                None,
+                "id",
+            )
             raise ContentError([problem])
         return item

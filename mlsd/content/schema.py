@@ -190,9 +190,13 @@ class Case(Strict):
     summary: str = Field(min_length=1, description="One or two sentences.")
     tags: list[str] = Field(default_factory=list, description="Tags for filtering.")
     difficulty: Literal["easy", "medium", "hard"] = Field(description="Interview difficulty.")
-    prompt: str = Field(min_length=1, description="The interview prompt as the interviewer says it.")
+    prompt: str = Field(
+        min_length=1, description="The interview prompt as the interviewer says it."
+    )
     objectives: list[str] = Field(min_length=1, description="What the learner should take away.")
-    out_of_scope: list[str] = Field(default_factory=list, description="What is deliberately left out.")
+    out_of_scope: list[str] = Field(
+        default_factory=list, description="What is deliberately left out."
+    )
     steps: dict[StepId, CaseStep] = Field(description="Content for each of the seven steps.")
     quiz: list[QuizItem] = Field(default_factory=list, description="Quiz questions of this case.")
     diagram: Diagram = Field(description="Architecture diagram.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,7 +72,9 @@ def validate_files(files: Iterable[Path], base: Catalog | None = None) -> Valida
     problems += _cross_checks(checked, base)
     cases = [c for c in checked if isinstance(c.item, Case)]
     quiz = sum(len(_quiz_of(c.item)) for c in checked)
-    return ValidationReport(len(files), len(cases), len(checked) - len(cases), quiz, tuple(problems))
+    return ValidationReport(
+        len(files), len(cases), len(checked) - len(cases), quiz, tuple(problems)
+    )
 
 
 def _check_file(path: Path) -> Checked | list[Problem]:
@@ -94,8 +95,9 @@ def _check_file(path: Path) -> Checked | list[Problem]:
         return [Problem(label, msg, doc.line_of(("id",)), None, "id")]
     own = list(_framework_rules(item) if isinstance(item, Framework) else _case_rules(item))
     if own:
-        return [Problem(label, msg, doc.line_of(loc), None, ".".join(map(str, loc)))
-                for loc, msg in own]
+        return [
+            Problem(label, msg, doc.line_of(loc), None, ".".join(map(str, loc))) for loc, msg in own
+        ]
     return Checked(doc, item, label)
 
 
@@ -113,16 +115,20 @@ def _case_rules(case: Case) -> Iterator[Rule]:
     models = registry.MODELS_BY_TASK[pipe.task]
     for i, spec in enumerate(pipe.models):
         if spec.name not in models:
-            yield ("pipeline", "models", i, "name"), (
-                f"unknown model {spec.name!r} for task {pipe.task!r} (known: {', '.join(models)})")
+            yield (
+                ("pipeline", "models", i, "name"),
+                f"unknown model {spec.name!r} for task {pipe.task!r} (known: {', '.join(models)})",
+            )
     learned = [m.name for m in pipe.models if m.name != "historical-rate"]
     if learned and learned[0] not in registry.LEARNED_BASELINES:
         yield ("pipeline", "models"), "the first learned model must be the linear baseline"
     metrics = registry.METRICS_BY_TASK[pipe.task]
     for i, metric in enumerate(pipe.metrics):
         if metric not in metrics:
-            yield ("pipeline", "metrics", i), (
-                f"unknown metric {metric!r} for task {pipe.task!r} (known: {', '.join(metrics)})")
+            yield (
+                ("pipeline", "metrics", i),
+                (f"unknown metric {metric!r} for task {pipe.task!r} (known: {', '.join(metrics)})"),
+            )
 
 
 def _framework_rules(fw: Framework) -> Iterator[Rule]:
@@ -158,23 +164,38 @@ def _cross_checks(checked: list[Checked], base: Catalog | None) -> list[Problem]
     for c in checked:
         for q in _quiz_of(c.item):
             if q.id in owner:
-                problems.append(Problem(c.label, f"quiz id {q.id!r} also used in {owner[q.id]}",
-                                        _quiz_line(c, q.id), None, "quiz"))
+                problems.append(
+                    Problem(
+                        c.label,
+                        f"quiz id {q.id!r} also used in {owner[q.id]}",
+                        _quiz_line(c, q.id),
+                        None,
+                        "quiz",
+                    )
+                )
             owner.setdefault(q.id, c.label)
     if base is not None:
         problems += _clashes_with_base(owner, ids_here, base, {c.label: c for c in checked})
     return problems
 
 
-def _clashes_with_base(owner: dict[str, str], ids_here: set[str], base: Catalog,
-                       by_label: dict[str, Checked]) -> list[Problem]:
+def _clashes_with_base(
+    owner: dict[str, str], ids_here: set[str], base: Catalog, by_label: dict[str, Checked]
+) -> list[Problem]:
     problems = []
     for other in _base_items(base, ids_here):
         for q in _quiz_of(other):
             if q.id in owner:
                 c = by_label[owner[q.id]]
-                problems.append(Problem(c.label, f"quiz id {q.id!r} also used in {other.id!r}",
-                                        _quiz_line(c, q.id), None, "quiz"))
+                problems.append(
+                    Problem(
+                        c.label,
+                        f"quiz id {q.id!r} also used in {other.id!r}",
+                        _quiz_line(c, q.id),
+                        None,
+                        "quiz",
+                    )
+                )
     return problems
 
 

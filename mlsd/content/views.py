@@ -56,8 +56,9 @@ class CaseSummary:
 
 def summarize(case: Case) -> CaseSummary:
     """The list-row facts of a case."""
-    return CaseSummary(case.id, case.title, case.difficulty, tuple(case.tags),
-                       case.pipeline.task, case.summary)
+    return CaseSummary(
+        case.id, case.title, case.difficulty, tuple(case.tags), case.pipeline.task, case.summary
+    )
 
 
 def filter_by_tag(cases: list[Case], tag: str | None) -> list[Case]:

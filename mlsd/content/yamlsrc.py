@@ -60,9 +60,9 @@ def _child(node: yaml.Node, key: str | int) -> yaml.Node | None:
     if isinstance(node, yaml.MappingNode):
         for k, v in node.value:
             if str(k.value) == str(key):
-                return v  # type: ignore[no-any-return]
+                return v
     if isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-        return node.value[key]  # type: ignore[no-any-return]
+        return node.value[key]
     return None
 
 

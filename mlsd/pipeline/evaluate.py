@@ -13,8 +13,13 @@ from collections.abc import Callable
 import numpy as np
 
 EPS = 1e-12
-HIGHER_IS_BETTER = {"roc_auc": True, "pr_auc": True, "log_loss": False,
-                    "normalized_entropy": False, "ece": False}
+HIGHER_IS_BETTER = {
+    "roc_auc": True,
+    "pr_auc": True,
+    "log_loss": False,
+    "normalized_entropy": False,
+    "ece": False,
+}
 
 
 def average_ranks(x: np.ndarray) -> np.ndarray:
@@ -55,7 +60,7 @@ def pr_auc(y: np.ndarray, p: np.ndarray) -> float:
 
 def log_loss(y: np.ndarray, p: np.ndarray) -> float:
     """Mean negative log-likelihood, probabilities clipped away from 0 and 1."""
-    q = np.clip(p, EPS, 1 - EPS)
+    q = np.clip(np.asarray(p, dtype=np.float64), EPS, 1 - EPS)  # float32 would round to 1
     return float(-np.mean(y * np.log(q) + (1 - y) * np.log(1 - q)))
 
 
@@ -69,6 +74,7 @@ def normalized_entropy(y: np.ndarray, p: np.ndarray, base_rate: float | None = N
 
 def ece(y: np.ndarray, p: np.ndarray, bins: int = 15) -> float:
     """Expected calibration error over ``bins`` equal-mass bins of the predictions."""
+    p = np.asarray(p, dtype=np.float64)
     order = np.argsort(p, kind="mergesort")
     total = 0.0
     for chunk in np.array_split(order, min(bins, len(p))):
@@ -78,13 +84,17 @@ def ece(y: np.ndarray, p: np.ndarray, bins: int = 15) -> float:
 
 
 BINARY: dict[str, Callable[..., float]] = {
-    "roc_auc": roc_auc, "pr_auc": pr_auc, "log_loss": log_loss,
-    "normalized_entropy": normalized_entropy, "ece": ece,
+    "roc_auc": roc_auc,
+    "pr_auc": pr_auc,
+    "log_loss": log_loss,
+    "normalized_entropy": normalized_entropy,
+    "ece": ece,
 }
 
 
-def binary_metrics(y: np.ndarray, p: np.ndarray, names: list[str], base_rate: float
-                   ) -> dict[str, float]:
+def binary_metrics(
+    y: np.ndarray, p: np.ndarray, names: list[str], base_rate: float
+) -> dict[str, float]:
     """Compute the named binary metrics; NE uses the training ``base_rate``."""
     out = {}
     for name in names:
@@ -95,5 +105,8 @@ def binary_metrics(y: np.ndarray, p: np.ndarray, names: list[str], base_rate: fl
 
 def gap(metrics: dict[str, float], oracle: dict[str, float]) -> dict[str, float]:
     """How far each metric is from the oracle, positive meaning worse than the oracle."""
-    return {k: (oracle[k] - v) if HIGHER_IS_BETTER.get(k, True) else (v - oracle[k])
-            for k, v in metrics.items() if k in oracle}
+    return {
+        k: (oracle[k] - v) if HIGHER_IS_BETTER.get(k, True) else (v - oracle[k])
+        for k, v in metrics.items()
+        if k in oracle
+    }

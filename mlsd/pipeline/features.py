@@ -16,8 +16,9 @@ import numpy as np
 from mlsd.pipeline.generators.base import Dataset
 
 
-def smoothed_rates(ids: np.ndarray, y: np.ndarray, prior: float, weight: float
-                   ) -> dict[int, tuple[float, int]]:
+def smoothed_rates(
+    ids: np.ndarray, y: np.ndarray, prior: float, weight: float
+) -> dict[int, tuple[float, int]]:
     """Per id: (m-estimate of the positive rate, count) from ``ids`` and labels ``y``."""
     uniq, inverse, counts = np.unique(ids, return_inverse=True, return_counts=True)
     positives = np.bincount(inverse, weights=y, minlength=len(uniq))
@@ -47,8 +48,10 @@ class TabularEncoder:
         self.mean_ = num.mean(axis=0) if num is not None else np.zeros(0)
         self.std_ = num.std(axis=0) + 1e-9 if num is not None else np.zeros(0)
         self.levels_ = {c: np.unique(train.columns[c]) for c in train.categorical}
-        self.tables_ = {c: smoothed_rates(train.columns[c], train.y, self.prior_, self.smoothing)
-                        for c in train.ids}
+        self.tables_ = {
+            c: smoothed_rates(train.columns[c], train.y, self.prior_, self.smoothing)
+            for c in train.ids
+        }
         self.feature_names_ = self._names(train)
         return self._matrix(train, self._oof_ids(train))
 
@@ -60,10 +63,12 @@ class TabularEncoder:
     def describe(self, data: Dataset) -> str:
         """One sentence naming the encoding choices, for the report."""
         onehot = sum(len(v) for v in self.levels_.values())
-        return (f"{len(data.numeric)} numeric columns standardised; {len(data.categorical)} "
-                f"categoricals one-hot ({onehot} columns); {len(data.ids)} high-cardinality ids "
-                f"as smoothed historical rate + log count, out-of-fold on train "
-                f"({len(self.feature_names_)} features in all)")
+        return (
+            f"{len(data.numeric)} numeric columns standardised; {len(data.categorical)} "
+            f"categoricals one-hot ({onehot} columns); {len(data.ids)} high-cardinality ids "
+            f"as smoothed historical rate + log count, out-of-fold on train "
+            f"({len(self.feature_names_)} features in all)"
+        )
 
     def _oof_ids(self, train: Dataset) -> list[np.ndarray]:
         folds = np.random.default_rng(self.random_state).integers(0, self.n_folds, len(train))
@@ -72,8 +77,9 @@ class TabularEncoder:
             out = np.empty((len(train), 2))
             for k in range(self.n_folds):
                 held = folds == k
-                table = smoothed_rates(train.columns[col][~held], train.y[~held],
-                                       self.prior_, self.smoothing)
+                table = smoothed_rates(
+                    train.columns[col][~held], train.y[~held], self.prior_, self.smoothing
+                )
                 out[held] = lookup(table, train.columns[col][held], self.prior_)
             encoded.append(out)
         return encoded

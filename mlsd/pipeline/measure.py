@@ -19,8 +19,13 @@ class Latency:
     calls: int
 
 
-def latency(fn: Callable[[Any], object], requests: Sequence[Any], warmup: int = 50,
-            budget_s: float | None = None, min_calls: int = 200) -> Latency:
+def latency(
+    fn: Callable[[Any], object],
+    requests: Sequence[Any],
+    warmup: int = 50,
+    budget_s: float | None = None,
+    min_calls: int = 200,
+) -> Latency:
     """Time one call of ``fn`` per request, after ``warmup`` untimed calls.
 
     With ``budget_s``, stop once that much time is spent and ``min_calls`` are done, so

@@ -97,10 +97,19 @@ def _lightgbm(params: dict[str, Any], seed: int) -> SklearnClassifier:
     from lightgbm import LGBMClassifier
 
     # Shallow, regularised trees: with ~2 % positives, deep trees memorise the few clicks.
-    defaults = {"n_estimators": 300, "learning_rate": 0.05, "num_leaves": 7,
-                "min_child_samples": 200, "reg_lambda": 5.0, "subsample": 0.8,
-                "subsample_freq": 1, "colsample_bytree": 0.8, "max_bin": 63, "verbose": -1,
-                "n_jobs": 2}
+    defaults = {
+        "n_estimators": 300,
+        "learning_rate": 0.05,
+        "num_leaves": 7,
+        "min_child_samples": 200,
+        "reg_lambda": 5.0,
+        "subsample": 0.8,
+        "subsample_freq": 1,
+        "colsample_bytree": 0.8,
+        "max_bin": 63,
+        "verbose": -1,
+        "n_jobs": 2,
+    }
     est = LGBMClassifier(**{**defaults, **params}, random_state=seed)
     return SklearnClassifier("lightgbm", est, "gbdt")
 
@@ -110,8 +119,13 @@ def _mlp(params: dict[str, Any], seed: int) -> SklearnClassifier:
 
     # A fixed, small number of epochs: early stopping scores accuracy, which with rare
     # positives stops at "predict all negative".
-    defaults = {"hidden_layer_sizes": (16, 8), "alpha": 1e-3, "batch_size": 512,
-                "max_iter": 8, "learning_rate_init": 3e-3}
+    defaults = {
+        "hidden_layer_sizes": (16, 8),
+        "alpha": 1e-3,
+        "batch_size": 512,
+        "max_iter": 8,
+        "learning_rate_init": 3e-3,
+    }
     merged = {**defaults, **params}
     merged["hidden_layer_sizes"] = tuple(merged["hidden_layer_sizes"])
     est = MLPClassifier(**merged, random_state=seed)

@@ -29,6 +29,7 @@ class ModelResult:
 
     def to_json(self) -> dict[str, Any]:
         """The documented JSON shape of one model."""
+
         def lat(x: Latency | None) -> dict[str, float] | None:
             return None if x is None else {"p50": round(x.p50, 2), "p99": round(x.p99, 2)}
 
@@ -38,8 +39,10 @@ class ModelResult:
             "oracle_gap": None if self.oracle_gap is None else _round(self.oracle_gap),
             "train_seconds": round(self.train_seconds, 4),
             "latency_us": {"native": lat(self.latency_native), "onnx": lat(self.latency_onnx)},
-            "batch_rows_per_second": {"native": round(self.rows_per_second_native),
-                                      "onnx": _maybe_round(self.rows_per_second_onnx)},
+            "batch_rows_per_second": {
+                "native": round(self.rows_per_second_native),
+                "onnx": _maybe_round(self.rows_per_second_onnx),
+            },
             "onnx_bytes": self.onnx_bytes,
             "parity_max_abs_diff": self.parity_max_abs_diff,
             "interpretability": self.interpretability,
@@ -75,8 +78,10 @@ class PipelineReport:
             "case": self.case,
             "task": self.task,
             "rows": {"train": self.rows_train, "test": self.rows_test},
-            "positive_rate": {"train": round(self.positive_rate_train, 5),
-                              "test": round(self.positive_rate_test, 5)},
+            "positive_rate": {
+                "train": round(self.positive_rate_train, 5),
+                "test": round(self.positive_rate_test, 5),
+            },
             "data": self.data_description,
             "encoding": self.encoding,
             "split": self.split,

@@ -44,18 +44,20 @@ def generate(case: Case, rows: int | None, seed: int) -> Dataset:
     n = rows if rows is not None else pipe.default_rows
     if n < 500:
         raise UsageError(f"--rows must be at least 500 (got {n})")
-    return generator.generate(n, seed)  # type: ignore[no-any-return]
+    return generator.generate(n, seed)
 
 
-def experiment_for(case: Case, rows: int | None, seed: int,
-                   only: Sequence[str] | None = None) -> Experiment:
+def experiment_for(
+    case: Case, rows: int | None, seed: int, only: Sequence[str] | None = None
+) -> Experiment:
     """The case's pipeline as an Experiment, optionally restricted to ``only`` models."""
     specs = select_models(case.pipeline.models, only)
     if case.pipeline.task != "binary":
         raise UsageError(f"task {case.pipeline.task!r} is not runnable yet")
     data = generate(case, rows, seed)
-    return Experiment(case.id, case.pipeline.task, data, specs,
-                      tuple(case.pipeline.metrics), has_oracle=True)
+    return Experiment(
+        case.id, case.pipeline.task, data, specs, tuple(case.pipeline.metrics), has_oracle=True
+    )
 
 
 def select_models(specs: Sequence[ModelSpec], only: Sequence[str] | None) -> tuple[ModelSpec, ...]:
@@ -65,14 +67,16 @@ def select_models(specs: Sequence[ModelSpec], only: Sequence[str] | None) -> tup
     known = [s.name for s in specs]
     unknown = [n for n in only if n not in known]
     if unknown:
-        raise UsageError(f"unknown model(s) {', '.join(unknown)}; this case has: {', '.join(known)}")
+        raise UsageError(
+            f"unknown model(s) {', '.join(unknown)}; this case has: {', '.join(known)}"
+        )
     return tuple(s for s in specs if s.name in only)
 
 
 def split_by_time(data: Dataset, test_share: float = TEST_SHARE) -> tuple[Dataset, Dataset]:
     """The earliest rows train, the latest ``test_share`` test: never shuffled across time."""
     order = np.argsort(data.time, kind="mergesort")
-    cut = int(round(len(order) * (1 - test_share)))
+    cut = round(len(order) * (1 - test_share))
     train, test = data.take(order[:cut]), data.take(order[cut:])
     for part, name in ((train, "training"), (test, "test")):
         if part.y.min() == part.y.max():
@@ -80,8 +84,9 @@ def split_by_time(data: Dataset, test_share: float = TEST_SHARE) -> tuple[Datase
     return train, test
 
 
-def run(exp: Experiment, seed: int = 0, latency_calls: int = 1000,
-        progress: Progress | None = None) -> PipelineReport:
+def run(
+    exp: Experiment, seed: int = 0, latency_calls: int = 1000, progress: Progress | None = None
+) -> PipelineReport:
     """Train, export, serve and measure every model of ``exp``.
 
     Args:
@@ -103,19 +108,46 @@ def run(exp: Experiment, seed: int = 0, latency_calls: int = 1000,
     results = []
     for spec in exp.models:
         tell(f"{spec.name}: training, exporting to ONNX and timing")
-        results.append(_run_model(spec, train, test, encoder.feature_names_, exp, oracle,
-                                  base_rate, seed, latency_calls))
+        results.append(
+            _run_model(
+                spec,
+                train,
+                test,
+                encoder.feature_names_,
+                exp,
+                oracle,
+                base_rate,
+                seed,
+                latency_calls,
+            )
+        )
     return PipelineReport(
-        exp.name, exp.task, len(train_data), len(test_data), base_rate,
-        float(test_data.y.mean()), exp.data.description, encoder.describe(train_data),
+        exp.name,
+        exp.task,
+        len(train_data),
+        len(test_data),
+        base_rate,
+        float(test_data.y.mean()),
+        exp.data.description,
+        encoder.describe(train_data),
         f"by time: first {1 - TEST_SHARE:.0%} of the period trains, last {TEST_SHARE:.0%} tests",
-        exp.metrics, oracle, tuple(results),
+        exp.metrics,
+        oracle,
+        tuple(results),
     )
 
 
-def _run_model(spec: ModelSpec, train: Inputs, test: Inputs, names: list[str], exp: Experiment,
-               oracle: dict[str, float] | None, base_rate: float, seed: int,
-               calls: int) -> ModelResult:
+def _run_model(
+    spec: ModelSpec,
+    train: Inputs,
+    test: Inputs,
+    names: list[str],
+    exp: Experiment,
+    oracle: dict[str, float] | None,
+    base_rate: float,
+    seed: int,
+    calls: int,
+) -> ModelResult:
     from mlsd.pipeline.export import to_onnx
     from mlsd.pipeline.serving import OnnxScorer
 
@@ -136,10 +168,20 @@ def _run_model(spec: ModelSpec, train: Inputs, test: Inputs, names: list[str], e
         onnx_lat = latency(lambda r: online.predict(r.X), requests)
         onnx_tp = throughput(lambda: batch.predict(test.X), len(test.X))
     return ModelResult(
-        spec.name, metrics, None if oracle is None else evaluate.gap(metrics, oracle),
-        train_seconds, native, onnx_lat, native_tp, onnx_tp,
-        None if onnx is None else len(onnx), parity, spec.interpretability,
-        tuple(model.explain(names)), tuple(spec.pros), tuple(spec.cons),
+        spec.name,
+        metrics,
+        None if oracle is None else evaluate.gap(metrics, oracle),
+        train_seconds,
+        native,
+        onnx_lat,
+        native_tp,
+        onnx_tp,
+        None if onnx is None else len(onnx),
+        parity,
+        spec.interpretability,
+        tuple(model.explain(names)),
+        tuple(spec.pros),
+        tuple(spec.cons),
     )
 
 

@@ -27,8 +27,9 @@ def case_table(rows: Sequence[CaseSummary]) -> None:
     for r in rows:
         table.add_row(r.id, r.title, r.difficulty, r.task, ", ".join(r.tags[:3]))
     out().print(table)
-    out().print("[dim]Next: mlsd show <id>   ·   mlsd practice <id>   ·   "
-                "mlsd compare-models <id>[/]")
+    out().print(
+        "[dim]Next: mlsd show <id>   ·   mlsd practice <id>   ·   mlsd compare-models <id>[/]"
+    )
 
 
 def case_header(case: Case, framework: Framework) -> None:
@@ -65,8 +66,10 @@ def _step_markdown(key: str, step: CaseStep, multi: bool) -> str:
 def _tradeoff_markdown(t: Tradeoff) -> str:
     md = ["", f"**Trade-off: {t.decision}**", ""]
     for o in t.options:
-        md.append(f"- *{o.name}*: + {'; + '.join(o.pros)}; − {'; − '.join(o.cons)}. "
-                  f"Pick when {o.pick_when}")
+        md.append(
+            f"- *{o.name}*: + {'; + '.join(o.pros)}; − {'; − '.join(o.cons)}. "
+            f"Pick when {o.pick_when}"
+        )
     md.append(f"\n*Recommendation:* {t.recommendation}")
     return "\n".join(md)
 
@@ -74,8 +77,13 @@ def _tradeoff_markdown(t: Tradeoff) -> str:
 def frameworks(fws: Sequence[Framework]) -> None:
     """Each framework's steps and its mapping to other frameworks."""
     for fw in fws:
-        table = Table(title=f"[bold]{fw.title}[/] ({fw.id})", box=box.SIMPLE_HEAD,
-                      caption=fw.summary, title_justify="left", caption_justify="left")
+        table = Table(
+            title=f"[bold]{fw.title}[/] ({fw.id})",
+            box=box.SIMPLE_HEAD,
+            caption=fw.summary,
+            title_justify="left",
+            caption_justify="left",
+        )
         table.add_column("#", justify="right")
         table.add_column("step", style="bold cyan")
         table.add_column("min", justify="right")
@@ -91,8 +99,15 @@ def framework_detail(fw: Framework) -> None:
     """One framework: goals, guiding questions and common mistakes per step."""
     frameworks([fw])
     for n, s in enumerate(fw.steps, 1):
-        md = [f"**Goal.** {s.goal}", "", "**Ask**", *[f"- {q}" for q in s.guiding_questions],
-              "", "**Common mistakes**", *[f"- {m}" for m in s.common_mistakes]]
+        md = [
+            f"**Goal.** {s.goal}",
+            "",
+            "**Ask**",
+            *[f"- {q}" for q in s.guiding_questions],
+            "",
+            "**Common mistakes**",
+            *[f"- {m}" for m in s.common_mistakes],
+        ]
         title = f"[bold]{n}. {s.title}[/]  [dim]({s.time_box_minutes} min, {len(s.quiz)} quiz)[/]"
         out().print(Panel(Markdown("\n".join(md)), title=title, title_align="left"))
 
@@ -101,8 +116,10 @@ def validation(report: ValidationReport) -> None:
     """Problems one per line (file:line: field: reason), then a summary line."""
     for p in report.problems:
         out().print(Text(str(p)), soft_wrap=True)
-    summary = (f"{report.files} files: {report.frameworks} frameworks, {report.cases} case "
-               f"studies, {report.quiz_items} quiz questions")
+    summary = (
+        f"{report.files} files: {report.frameworks} frameworks, {report.cases} case "
+        f"studies, {report.quiz_items} quiz questions"
+    )
     if report.ok:
         out().print(f"[green]ok[/] {summary}")
     else:

@@ -42,8 +42,17 @@ class Dataset:
     def take(self, index: np.ndarray) -> Dataset:
         """Rows at ``index``, same schema."""
         cols = {k: v[index] for k, v in self.columns.items()}
-        return Dataset(cols, self.y[index], self.truth[index], self.time[index], self.numeric,
-                       self.categorical, self.ids, self.description, self.levels)
+        return Dataset(
+            cols,
+            self.y[index],
+            self.truth[index],
+            self.time[index],
+            self.numeric,
+            self.categorical,
+            self.ids,
+            self.description,
+            self.levels,
+        )
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:

@@ -52,8 +52,9 @@ class ClickLog:
         a_cat = rng.integers(0, len(CATEGORIES), self.n_ads)
         a_fmt = rng.choice(len(FORMATS), self.n_ads, p=[0.55, 0.3, 0.15])
         a_quality = rng.beta(4.0, 4.0, self.n_ads)
-        device = np.where(rng.random(rows) < 0.85, np.where(u_mobile[user], 0, 1),
-                          rng.integers(0, 3, rows))
+        device = np.where(
+            rng.random(rows) < 0.85, np.where(u_mobile[user], 0, 1), rng.integers(0, 3, rows)
+        )
         cols = {
             "user_age": u_age[user],
             "past_clicks_7d": rng.poisson(u_activity[user] * 2.0).astype(float),
@@ -68,26 +69,43 @@ class ClickLog:
             "user_id": user,
             "ad_id": ad,
         }
-        latent = (rng.normal(0, self.user_effect_sd, self.n_users)[user]
-                  + rng.normal(0, self.ad_effect_sd, self.n_ads)[ad])
+        latent = (
+            rng.normal(0, self.user_effect_sd, self.n_users)[user]
+            + rng.normal(0, self.ad_effect_sd, self.n_ads)[ad]
+        )
         logit = self._logit(cols) + latent
         truth = sigmoid(logit + intercept_for_rate(logit, self.positive_rate))
         y = (rng.random(rows) < truth).astype(np.int8)
         return Dataset(
-            cols, y, truth, time,
-            numeric=("user_age", "past_clicks_7d", "ad_quality", "hour", "position", "ad_age_days",
-                     "category_match"),
+            cols,
+            y,
+            truth,
+            time,
+            numeric=(
+                "user_age",
+                "past_clicks_7d",
+                "ad_quality",
+                "hour",
+                "position",
+                "ad_age_days",
+                "category_match",
+            ),
             categorical=("device", "ad_format", "ad_category"),
             ids=("user_id", "ad_id"),
-            description=(f"{rows:,} ad impressions over {self.days:g} days; "
-                         f"{self.n_users:,} users and {self.n_ads:,} ads with power-law popularity"),
+            description=(
+                f"{rows:,} ad impressions over {self.days:g} days; "
+                f"{self.n_users:,} users and {self.n_ads:,} ads with power-law popularity"
+            ),
             levels={"device": DEVICES, "ad_format": FORMATS, "ad_category": CATEGORIES},
         )
 
     def _ads(self, rng: np.random.Generator, time: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Ads by popularity; new ads launch late and cannot be shown before launch."""
-        launch = np.where(rng.random(self.n_ads) < self.new_ad_share,
-                          rng.uniform(0.75 * self.days, self.days, self.n_ads), 0.0)
+        launch = np.where(
+            rng.random(self.n_ads) < self.new_ad_share,
+            rng.uniform(0.75 * self.days, self.days, self.n_ads),
+            0.0,
+        )
         ad = zipf_ids(rng, len(time), self.n_ads, 0.9)
         for _ in range(100):
             early = time < launch[ad]
@@ -104,7 +122,8 @@ class ClickLog:
         video_desktop = (c["ad_format"] == 1) & (c["device"] == 1)
         return (
             1.4 * match
-            + 1.0 * video_mobile - 0.6 * video_desktop
+            + 1.0 * video_mobile
+            - 0.6 * video_desktop
             + 1.6 * (1.0 - np.exp(-c["past_clicks_7d"] / 3.0))
             + 0.7 * np.cos(2 * np.pi * (c["hour"] - 20.0) / 24.0)
             - 0.4 * (c["position"] - 1.0)

@@ -1,0 +1,116 @@
+"""`mlsd run-baseline` and `mlsd compare-models`: run a case's reference pipeline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from mlsd.cli.common import JSON_OPTION, catalog
+from mlsd.errors import UsageError
+from mlsd.render import console
+
+CASE_ARG = typer.Argument(None, metavar="[CASE]", help="Case id (or use --data for your own CSV).")
+ROWS = typer.Option(None, "--rows", "-n", min=500, help="Rows to generate (default: the case's).")
+SEED = typer.Option(0, "--seed", help="Seed for data and models: same seed, same data.")
+DATA = typer.Option(None, "--data", metavar="FILE.csv", help="Your own CSV instead of a case.")
+TARGET = typer.Option(None, "--target", metavar="COL", help="Binary target column of --data.")
+TIME_COL = typer.Option(
+    None,
+    "--time-col",
+    metavar="COL",
+    help="Time column of --data (numbers or ISO dates); else file order.",
+)
+
+
+def _experiment(
+    ctx: typer.Context,
+    case_id: str | None,
+    data: Path | None,
+    target: str | None,
+    time_col: str | None,
+    rows: int | None,
+    seed: int,
+    models: list[str] | None,
+    baseline_only: bool,
+) -> object:
+    from mlsd.pipeline.byo import experiment_from_csv
+    from mlsd.pipeline.run import experiment_for
+
+    if (case_id is None) == (data is None):
+        raise UsageError("give a case id or --data FILE.csv (not both); see 'mlsd list'")
+    if data is not None:
+        if target is None:
+            raise UsageError("--data needs --target COL (the 0/1 column to predict)")
+        return experiment_from_csv(data, target, time_col, models, baseline_only)
+    if target is not None or time_col is not None:
+        raise UsageError("--target and --time-col go with --data")
+    case = catalog(ctx).case(case_id)  # type: ignore[arg-type]
+    only = ["logistic-regression"] if baseline_only else models
+    return experiment_for(case, rows, seed, only)
+
+
+def run_baseline(
+    ctx: typer.Context,
+    case_id: str | None = CASE_ARG,
+    rows: int | None = ROWS,
+    seed: int = SEED,
+    data: Path | None = DATA,
+    target: str | None = TARGET,
+    time_col: str | None = TIME_COL,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Run the logistic-regression floor on a case's synthetic data (or your CSV).
+
+    Shows the data, the baseline's metrics beside the oracle (the best any model can do,
+    scored with the generator's true probabilities), and its largest coefficients.
+    """
+    from mlsd.pipeline.run import run
+    from mlsd.render import pipeline as render
+
+    exp = _experiment(ctx, case_id, data, target, time_col, rows, seed, None, True)
+    with render.progress() as tell:
+        report = run(exp, seed=seed, progress=tell)  # type: ignore[arg-type]
+    if as_json:
+        console.print_json(report.to_json())
+    else:
+        render.baseline(report)
+
+
+def compare_models(
+    ctx: typer.Context,
+    case_id: str | None = CASE_ARG,
+    models: str | None = typer.Option(
+        None, "--models", "-m", metavar="A,B", help="Comma-separated subset of the case's models."
+    ),
+    rows: int | None = ROWS,
+    seed: int = SEED,
+    data: Path | None = DATA,
+    target: str | None = TARGET,
+    time_col: str | None = TIME_COL,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Compare the case's models on quality, gap to the oracle, and measured cost.
+
+    Every model is trained on the same time-split data, exported to ONNX, served with
+    onnxruntime and timed beside its native predict in the same run.
+    """
+    from mlsd.pipeline.run import run
+    from mlsd.render import pipeline as render
+
+    names = [m.strip() for m in models.split(",") if m.strip()] if models is not None else None
+    if names is not None and not names:
+        raise UsageError("--models needs at least one model name")
+    exp = _experiment(ctx, case_id, data, target, time_col, rows, seed, names, False)
+    with render.progress() as tell:
+        report = run(exp, seed=seed, progress=tell)  # type: ignore[arg-type]
+    if as_json:
+        console.print_json(report.to_json())
+    else:
+        render.comparison(report)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the pipeline commands to ``app``."""
+    app.command("run-baseline")(run_baseline)
+    app.command("compare-models")(compare_models)

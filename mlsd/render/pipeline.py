@@ -1,0 +1,199 @@
+"""Render pipeline reports: data summary, quality table, cost table, model notes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from rich import box
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from mlsd.pipeline.measure import Latency
+from mlsd.pipeline.report import ModelResult, PipelineReport
+from mlsd.render.console import err, out
+
+LABELS = {
+    "roc_auc": "ROC AUC",
+    "pr_auc": "PR AUC",
+    "log_loss": "log loss",
+    "normalized_entropy": "NE",
+    "ece": "ECE",
+}
+
+
+@contextmanager
+def progress() -> Iterator[Callable[[str], None]]:
+    """A spinner with the current stage on stderr; yields the callback the runner calls."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("starting", total=None)
+        yield lambda message: bar.update(task, description=message)
+
+
+def data_summary(r: PipelineReport) -> None:
+    """What was generated, how it was split and encoded."""
+    o = out()
+    o.print(f"[bold]{r.case}[/] · {r.task} · {r.data_description}")
+    o.print(
+        f"Split {r.split}: train {r.rows_train:,} rows ({r.positive_rate_train:.2%} positive),"
+        f" test {r.rows_test:,} ({r.positive_rate_test:.2%} positive)"
+    )
+    o.print(f"Features: {r.encoding}")
+    if r.oracle is None:
+        o.print(
+            "[yellow]Your own data has no known ground truth: there is no oracle row and "
+            "no gap column.[/]"
+        )
+
+
+def quality_table(r: PipelineReport) -> None:
+    """Metrics per model on the test period, the oracle first, gap to it on the primary."""
+    primary = r.primary_metric
+    table = Table(title="Quality on the test period", box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column("model", style="bold", no_wrap=True)
+    for metric in r.metrics:
+        table.add_column(LABELS.get(metric, metric), justify="right")
+        if metric == primary and r.oracle is not None:
+            table.add_column(f"gap ({LABELS.get(metric, metric)})", justify="right")
+    if r.oracle is not None:
+        table.add_row("oracle (true probability)", *_cells(r.oracle, None, r), style="green")
+    for m in r.models:
+        table.add_row(m.name, *_cells(m.metrics, m.oracle_gap, r))
+    out().print(table)
+
+
+def _cells(metrics: dict[str, float], gap: dict[str, float] | None, r: PipelineReport) -> list[str]:
+    cells = []
+    for name in r.metrics:
+        cells.append(f"{metrics[name]:.4f}")
+        if name == r.primary_metric and r.oracle is not None:
+            cells.append("—" if gap is None else f"{gap[name]:+.4f}")
+    return cells
+
+
+def cost_table(r: PipelineReport) -> None:
+    """Training time, latency native vs ONNX, throughput, size and parity, all measured."""
+    table = Table(
+        title="Cost, measured in this run", box=box.SIMPLE_HEAD, title_justify="left", min_width=60
+    )
+    table.add_column("model", no_wrap=True)
+    for col in (
+        "train\ns",
+        "native µs\np50 / p99",
+        "onnx µs\np50 / p99",
+        "p99\nspeed-up",
+        "batch rows/s\nnative / onnx",
+        "onnx\nsize",
+        "parity\nmax diff",
+    ):
+        table.add_column(col, justify="right")
+    for m in r.models:
+        table.add_row(
+            m.name,
+            f"{m.train_seconds:.2f}",
+            _lat(m.latency_native),
+            _lat(m.latency_onnx),
+            _speedup(m),
+            f"{_rate(m.rows_per_second_native)} / {_rate(m.rows_per_second_onnx)}",
+            _size(m.onnx_bytes),
+            _parity(m),
+        )
+    out().print(table)
+    out().print(
+        "[dim]Latency: one encoded row per call (feature lookup excluded); onnx = "
+        "onnxruntime with 1 thread. Size in KiB/MiB. Parity: max |native − onnx| on "
+        "the test set. Compare within one run: this machine's noise is about ±30 %.[/]"
+    )
+
+
+def _lat(x: Latency | None) -> str:
+    return "—" if x is None else f"{x.p50:,.0f} / {x.p99:,.0f}"
+
+
+def _speedup(m: ModelResult) -> str:
+    if m.latency_onnx is None:
+        return "—"
+    return f"{m.latency_native.p99 / max(m.latency_onnx.p99, 1e-9):.1f}x"
+
+
+def _rate(x: float | None) -> str:
+    if x is None:
+        return "—"
+    return f"{x / 1e6:.0f}M" if x >= 1e7 else f"{x / 1e6:.1f}M" if x >= 1e6 else f"{x / 1e3:.0f}k"
+
+
+def _size(n: int | None) -> str:
+    if n is None:
+        return "—"
+    return f"{n / 1024:.1f}K" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f}M"
+
+
+def _parity(m: ModelResult) -> str:
+    if m.parity_max_abs_diff is None:
+        return "—"
+    flag = "" if m.parity_max_abs_diff < 1e-4 else " [red]DIFFERS[/]"
+    return f"{m.parity_max_abs_diff:.0e}{flag}"
+
+
+def top_features(m: ModelResult, title: str) -> None:
+    """The model's largest coefficients or gain shares."""
+    if not m.explanation:
+        return
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", min_width=60)
+    table.add_column("feature")
+    table.add_column("weight", justify="right")
+    for name, weight in m.explanation:
+        table.add_row(name, f"{weight:+.3f}")
+    out().print(table)
+
+
+def model_notes(r: PipelineReport) -> None:
+    """The case's own interpretability note, pros and cons for each model."""
+    for m in r.models:
+        if not (m.interpretability or m.pros or m.cons):
+            continue
+        out().print(f"[bold]{m.name}[/]  [dim]{m.interpretability}[/]")
+        for p in m.pros:
+            out().print(f"  [green]+[/] {p}")
+        for c in m.cons:
+            out().print(f"  [red]−[/] {c}")
+
+
+def baseline(r: PipelineReport) -> None:
+    """`mlsd run-baseline`: the floor beside the oracle, its coefficients, what it means."""
+    data_summary(r)
+    quality_table(r)
+    lr = r.models[0]
+    top_features(lr, "Largest coefficients (standardised features; + raises the odds)")
+    primary = r.primary_metric
+    label = LABELS.get(primary, primary)
+    if r.oracle is not None and lr.oracle_gap is not None:
+        msg = (
+            f"The floor: {lr.name} reaches {label} {lr.metrics[primary]:.4f} against the "
+            f"oracle's {r.oracle[primary]:.4f}. Any stronger model must beat this to earn "
+            f"its extra cost; at most {lr.oracle_gap[primary]:.4f} is left to win."
+        )
+    else:
+        msg = (
+            f"The floor: {lr.name} reaches {label} {lr.metrics[primary]:.4f}. Any stronger "
+            "model must beat this to earn its extra latency, size and opacity."
+        )
+    out().print(msg)
+    out().print("[dim]Next: mlsd compare-models to see what the stronger models buy and cost.[/]")
+
+
+def comparison(r: PipelineReport) -> None:
+    """`mlsd compare-models`: data, quality, cost, and the case's notes per model."""
+    data_summary(r)
+    quality_table(r)
+    cost_table(r)
+    gbdt = next((m for m in r.models if m.name == "lightgbm"), None)
+    if gbdt is not None:
+        top_features(gbdt, "LightGBM: share of total split gain")
+    model_notes(r)

@@ -1,0 +1,75 @@
+"""Metrics against values computed by hand."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from mlsd.pipeline import evaluate as ev
+
+
+def test_roc_auc_by_hand() -> None:
+    # positives score 0.8, 0.4; negatives 0.6, 0.2, 0.4 -> pairs won: (0.8>all)=3,
+    # (0.4 vs 0.6 lose, vs 0.2 win, vs 0.4 tie=0.5) = 1.5 -> 4.5 / 6
+    y = np.array([1, 0, 1, 0, 0])
+    p = np.array([0.8, 0.6, 0.4, 0.2, 0.4])
+    assert ev.roc_auc(y, p) == pytest.approx(4.5 / 6)
+
+
+def test_roc_auc_perfect_and_reversed() -> None:
+    y = np.array([0, 0, 1, 1])
+    assert ev.roc_auc(y, np.array([0.1, 0.2, 0.3, 0.4])) == 1.0
+    assert ev.roc_auc(y, np.array([0.4, 0.3, 0.2, 0.1])) == 0.0
+    assert math.isnan(ev.roc_auc(np.array([1, 1]), np.array([0.1, 0.2])))
+
+
+def test_average_ranks_ties() -> None:
+    assert ev.average_ranks(np.array([10.0, 20.0, 10.0, 30.0])).tolist() == [1.5, 3.0, 1.5, 4.0]
+
+
+def test_pr_auc_by_hand() -> None:
+    # ranked: 0.9(1) 0.8(0) 0.7(1) 0.1(0): precision at positives = 1/1 and 2/3
+    y = np.array([1, 0, 1, 0])
+    p = np.array([0.9, 0.8, 0.7, 0.1])
+    assert ev.pr_auc(y, p) == pytest.approx((1.0 + 2 / 3) / 2)
+
+
+def test_pr_auc_tied_scores_form_one_threshold() -> None:
+    # all tied: one threshold, precision 2/4 at recall 1
+    y = np.array([1, 0, 1, 0])
+    assert ev.pr_auc(y, np.full(4, 0.5)) == pytest.approx(0.5)
+
+
+def test_log_loss_and_normalized_entropy_by_hand() -> None:
+    y = np.array([1, 0])
+    p = np.array([0.8, 0.4])
+    expected = -(math.log(0.8) + math.log(0.6)) / 2
+    assert ev.log_loss(y, p) == pytest.approx(expected)
+    entropy = -(0.5 * math.log(0.5) * 2)
+    assert ev.normalized_entropy(y, p, 0.5) == pytest.approx(expected / entropy)
+    # predicting the base rate itself scores exactly 1
+    assert ev.normalized_entropy(y, np.full(2, 0.5), 0.5) == pytest.approx(1.0)
+
+
+def test_log_loss_survives_float32_extremes() -> None:
+    y = np.array([0, 1])
+    p = np.array([1.0, 0.0], dtype=np.float32)
+    assert math.isfinite(ev.log_loss(y, p))
+
+
+def test_ece_by_hand() -> None:
+    # two equal-mass bins: [0.1, 0.2] with labels [0, 1] -> |0.15-0.5| ;
+    # [0.7, 0.9] with labels [1, 1] -> |0.8-1.0|
+    y = np.array([0, 1, 1, 1])
+    p = np.array([0.1, 0.2, 0.7, 0.9])
+    assert ev.ece(y, p, bins=2) == pytest.approx((2 * 0.35 + 2 * 0.2) / 4)
+    assert ev.ece(np.array([0, 1]), np.array([0.0, 1.0]), bins=2) == 0.0
+
+
+def test_gap_sign_follows_direction() -> None:
+    oracle = {"roc_auc": 0.9, "log_loss": 0.1}
+    gap = ev.gap({"roc_auc": 0.85, "log_loss": 0.12}, oracle)
+    assert gap["roc_auc"] == pytest.approx(0.05)
+    assert gap["log_loss"] == pytest.approx(0.02)
