@@ -1,0 +1,1 @@
+"""The framework walk-through: sessions, rubric matching, history."""

@@ -1,0 +1,1 @@
+"""Self-quiz: the question bank, FSRS scheduling, sessions and stats."""
