@@ -16,21 +16,30 @@ import numpy as np
 from mlsd.pipeline.generators.base import Dataset
 
 
-def smoothed_rates(
-    ids: np.ndarray, y: np.ndarray, prior: float, weight: float
-) -> dict[int, tuple[float, int]]:
-    """Per id: (m-estimate of the positive rate, count) from ``ids`` and labels ``y``."""
+@dataclass(frozen=True)
+class RateTable:
+    """Per-id smoothed positive rate and count; ``ids`` sorted for binary search."""
+
+    ids: np.ndarray
+    rates: np.ndarray
+    counts: np.ndarray
+    prior: float
+
+
+def smoothed_rates(ids: np.ndarray, y: np.ndarray, prior: float, weight: float) -> RateTable:
+    """The m-estimate ``(positives + weight * prior) / (count + weight)`` of every id."""
     uniq, inverse, counts = np.unique(ids, return_inverse=True, return_counts=True)
     positives = np.bincount(inverse, weights=y, minlength=len(uniq))
-    rates = (positives + weight * prior) / (counts + weight)
-    return {int(u): (float(r), int(n)) for u, r, n in zip(uniq, rates, counts, strict=True)}
+    return RateTable(uniq, (positives + weight * prior) / (counts + weight), counts, prior)
 
 
-def lookup(table: dict[int, tuple[float, int]], ids: np.ndarray, prior: float) -> np.ndarray:
+def lookup(table: RateTable, ids: np.ndarray) -> np.ndarray:
     """Rate and log1p(count) columns for ``ids``; unseen ids get (prior, 0)."""
-    default = (prior, 0)
-    pairs = np.array([table.get(int(i), default) for i in ids], dtype=float).reshape(-1, 2)
-    return np.column_stack([pairs[:, 0], np.log1p(pairs[:, 1])])
+    pos = np.clip(np.searchsorted(table.ids, ids), 0, max(len(table.ids) - 1, 0))
+    seen = table.ids[pos] == ids if len(table.ids) else np.zeros(len(ids), dtype=bool)
+    rate = np.where(seen, table.rates[pos], table.prior)
+    count = np.where(seen, table.counts[pos], 0)
+    return np.column_stack([rate, np.log1p(count)])
 
 
 @dataclass
@@ -57,7 +66,7 @@ class TabularEncoder:
 
     def transform(self, data: Dataset) -> np.ndarray:
         """Encode rows with what was learned in :meth:`fit_transform`."""
-        ids = [lookup(self.tables_[c], data.columns[c], self.prior_) for c in data.ids]
+        ids = [lookup(self.tables_[c], data.columns[c]) for c in data.ids]
         return self._matrix(data, ids)
 
     def describe(self, data: Dataset) -> str:
@@ -80,7 +89,7 @@ class TabularEncoder:
                 table = smoothed_rates(
                     train.columns[col][~held], train.y[~held], self.prior_, self.smoothing
                 )
-                out[held] = lookup(table, train.columns[col][held], self.prior_)
+                out[held] = lookup(table, train.columns[col][held])
             encoded.append(out)
         return encoded
 

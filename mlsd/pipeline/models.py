@@ -47,7 +47,7 @@ class HistoricalRate:
         return self
 
     def predict(self, inputs: Inputs) -> np.ndarray:
-        return lookup(self.table_, inputs.data.columns[self.key_], self.prior_)[:, 0]
+        return lookup(self.table_, inputs.data.columns[self.key_])[:, 0]
 
     def explain(self, feature_names: list[str]) -> list[tuple[str, float]]:
         return [(f"{self.key_}: historical rate", 1.0)]
