@@ -8,8 +8,7 @@ from pathlib import Path
 import typer
 
 from mlsd.cli.common import JSON_OPTION, catalog
-from mlsd.content.validate import files_to_check, validate_files
-from mlsd.content.views import case_view, filter_by_tag, select_step, summarize
+from mlsd.content.summary import filter_by_tag
 from mlsd.render import console
 from mlsd.render import content as render
 
@@ -20,11 +19,11 @@ def list_cases(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """List the case studies: id, title, difficulty, task type and tags."""
-    rows = [summarize(c) for c in filter_by_tag(catalog(ctx).cases(), tag)]
+    rows = filter_by_tag(catalog(ctx).summaries(), tag)
     if as_json:
         console.print_json([asdict(r) for r in rows])
     elif not rows:
-        console.note(f"no case studies tagged {tag!r}")
+        console.note(f"no case studies tagged {tag!r}" if tag else "no case studies found")
     else:
         render.case_table(rows)
 
@@ -39,6 +38,8 @@ def show(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Show a case study: prompt, then each step's questions, reference answer and rubric."""
+    from mlsd.content.views import case_view, select_step
+
     cat = catalog(ctx)
     case = cat.case(case_id)
     fw = cat.framework(framework)
@@ -78,6 +79,8 @@ def validate(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Check content files: schema, ids, quiz answers, steps, diagram edges, pipeline names."""
+    from mlsd.content.validate import files_to_check, validate_files
+
     cat = catalog(ctx)
     report = validate_files(files_to_check(paths or [], cat), base=cat if paths else None)
     if as_json:

@@ -15,12 +15,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
-
-from mlsd.content.schema import ID_PATTERN, Case, Framework
+from mlsd.content.ids import ID_PATTERN
+from mlsd.content.summary import CaseSummary, file_key, from_cache, read_cache, write_cache
 from mlsd.content.yamlsrc import Problem, YamlDoc, YamlParseError, read_yaml
 from mlsd.errors import ContentError, UsageError
+
+if TYPE_CHECKING:  # pydantic costs ~0.2 s to import: only commands that validate pay it
+    from pydantic import BaseModel, ValidationError
+
+    from mlsd.content.schema import Case, Framework
 
 CONTENT_DIR_ENV = "MLSD_CONTENT_DIR"
 
@@ -69,6 +74,8 @@ def check_id(case_id: str, what: str = "case") -> str:
 
 def parse_model(doc: YamlDoc, model: type[BaseModel], label: str) -> BaseModel:
     """Validate a parsed document against ``model``; raise ContentError with lines."""
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
@@ -101,8 +108,8 @@ class Catalog:
     case_files: dict[str, Path] = field(init=False)
     framework_files: dict[str, Path] = field(init=False)
     user_ids: set[str] = field(init=False)
-    _cases: dict[str, Case] = field(init=False, default_factory=dict)
-    _frameworks: dict[str, Framework] = field(init=False, default_factory=dict)
+    _cases: dict[str, Any] = field(init=False, default_factory=dict)
+    _frameworks: dict[str, Any] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         root = packaged_root()
@@ -122,19 +129,39 @@ class Catalog:
     def case(self, case_id: str) -> Case:
         """Load and validate one case; unknown ids raise a UsageError with suggestions."""
         check_id(case_id)
-        if case_id not in self._cases:
-            path = self._resolve(case_id, self.case_files, "case")
-            case = self._load(path, Case)
+        return self._case(self._resolve(case_id, self.case_files, "case").stem)
+
+    def _case(self, stem: str) -> Case:
+        from mlsd.content.schema import Case
+
+        if stem not in self._cases:
+            case = self._load(self.case_files[stem], Case)
             assert isinstance(case, Case)
-            self._cases[case_id] = case
-        return self._cases[case_id]
+            self._cases[stem] = case
+        return self._cases[stem]
 
     def cases(self) -> list[Case]:
-        """Every visible case, sorted by id."""
-        return [self.case(i) for i in self.case_ids()]
+        """Every visible case, sorted by id; a badly named file is a content error."""
+        return [self._case(i) for i in self.case_ids()]
+
+    def summaries(self) -> list[CaseSummary]:
+        """List rows of every case, from the cache where the file is unchanged."""
+        from mlsd.content.summary import summarize
+
+        cached, fresh, rows = read_cache(), {}, []
+        for stem in self.case_ids():
+            key = file_key(self.case_files[stem])
+            row = from_cache(cached[key]) if key in cached else summarize(self._case(stem))
+            fresh[key] = row
+            rows.append(row)
+        if fresh.keys() != cached.keys():
+            write_cache(fresh)
+        return rows
 
     def framework(self, framework_id: str) -> Framework:
         """Load and validate one framework."""
+        from mlsd.content.schema import Framework
+
         check_id(framework_id, "framework")
         if framework_id not in self._frameworks:
             path = self._resolve(framework_id, self.framework_files, "framework")

@@ -11,24 +11,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-SEVEN_STEPS: tuple[str, ...] = (
-    "clarify",
-    "metrics",
-    "data",
-    "features",
-    "model",
-    "serving",
-    "monitoring",
+from mlsd.content.ids import (  # noqa: F401  (SEVEN_STEPS, TASK_TYPES re-exported)
+    ID_PATTERN,
+    QUIZ_ID_PATTERN,
+    SEVEN_STEPS,
+    TASK_TYPES,
 )
-"""The canonical step ids every case study is written against."""
-
-TASK_TYPES: tuple[str, ...] = ("binary", "ranking", "regression", "multiclass", "retrieval")
-
-ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-QUIZ_ID_PATTERN = r"^[a-z0-9]+([.-][a-z0-9]+)*$"
 
 StepId = Literal["clarify", "metrics", "data", "features", "model", "serving", "monitoring"]
-Text = Field(min_length=1)
 
 
 class Strict(BaseModel):

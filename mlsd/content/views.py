@@ -40,30 +40,3 @@ def select_step(view: list[ViewStep], step_id: str) -> list[ViewStep]:
             return [ViewStep(v.step, parts)]
     known = ", ".join(v.step.id for v in view)
     raise UsageError(f"unknown step {step_id!r} (steps: {known})")
-
-
-@dataclass(frozen=True)
-class CaseSummary:
-    """One row of `mlsd list`."""
-
-    id: str
-    title: str
-    difficulty: str
-    tags: tuple[str, ...]
-    task: str
-    summary: str
-
-
-def summarize(case: Case) -> CaseSummary:
-    """The list-row facts of a case."""
-    return CaseSummary(
-        case.id, case.title, case.difficulty, tuple(case.tags), case.pipeline.task, case.summary
-    )
-
-
-def filter_by_tag(cases: list[Case], tag: str | None) -> list[Case]:
-    """Cases carrying ``tag`` (case-insensitive); all cases when ``tag`` is None."""
-    if tag is None:
-        return cases
-    wanted = tag.lower()
-    return [c for c in cases if wanted in (t.lower() for t in c.tags)]

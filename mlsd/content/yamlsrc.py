@@ -74,6 +74,24 @@ class YamlParseError(Exception):
         super().__init__(str(problem))
 
 
+def _reject_duplicate_keys(node: yaml.Node, name: str) -> None:
+    """PyYAML keeps the last of two equal keys; content treats that as an error."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in current.value:
+                if isinstance(key, yaml.ScalarNode) and key.value in seen:
+                    mark = key.start_mark
+                    msg = f"duplicate key {key.value!r}"
+                    raise YamlParseError(Problem(name, msg, mark.line + 1, mark.column + 1))
+                seen.add(str(key.value))
+                stack.append(value)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+
+
 def read_yaml(path: Path, label: str | None = None) -> YamlDoc:
     """Parse one YAML file.
 
@@ -94,6 +112,8 @@ def read_yaml(path: Path, label: str | None = None) -> YamlDoc:
     loader = SafeLoader(text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _reject_duplicate_keys(node, name)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

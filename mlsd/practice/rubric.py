@@ -94,7 +94,8 @@ def phrase_in(phrase: Sequence[str], answer: Sequence[str]) -> bool:
 def check(answer: str, rubric: Sequence[RubricItem]) -> RubricResult:
     """Mark each rubric concept covered or missed by ``answer``."""
     words = tokens(answer)
-    covered, missed = [], []
+    covered: list[str] = []
+    missed: list[str] = []
     for item in rubric:
         phrases = [item.concept, *item.synonyms]
         hit = any(phrase_in(tokens(p), words) for p in phrases)

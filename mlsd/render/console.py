@@ -8,6 +8,7 @@ from functools import cache
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 
 @cache
@@ -29,9 +30,9 @@ def print_json(data: Any) -> None:
 
 def error(message: str) -> None:
     """One-line error on stderr."""
-    err().print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True, highlight=False)
+    err().print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True, highlight=False)
 
 
 def note(message: str) -> None:
     """A dim informational line on stderr."""
-    err().print(message, style="dim", soft_wrap=True)
+    err().print(message, style="dim", soft_wrap=True, markup=False)

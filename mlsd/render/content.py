@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich import box
-from rich.markdown import Markdown
+from rich.console import RenderableType
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from mlsd.content.schema import Case, CaseStep, Framework, Tradeoff
-from mlsd.content.validate import ValidationReport
-from mlsd.content.views import CaseSummary, ViewStep
 from mlsd.render.console import out
+
+if TYPE_CHECKING:
+    from mlsd.content.schema import Case, CaseStep, Framework, Tradeoff
+    from mlsd.content.summary import CaseSummary
+    from mlsd.content.validate import ValidationReport
+    from mlsd.content.views import ViewStep
+
+
+def _markdown(text: str) -> RenderableType:
+    # rich.markdown pulls in markdown-it (~70 ms): only `show` pays for it
+    from rich.markdown import Markdown
+
+    return Markdown(text)
 
 
 def case_table(rows: Sequence[CaseSummary]) -> None:
@@ -25,7 +37,9 @@ def case_table(rows: Sequence[CaseSummary]) -> None:
     table.add_column("task", no_wrap=True)
     table.add_column("tags", ratio=1, style="dim", overflow="fold")
     for r in rows:
-        table.add_row(r.id, r.title, r.difficulty, r.task, ", ".join(r.tags[:3]))
+        table.add_row(
+            *(escape(x) for x in (r.id, r.title, r.difficulty, r.task, ", ".join(r.tags[:3])))
+        )
     out().print(table)
     out().print(
         "[dim]Next: mlsd show <id>   ·   mlsd practice <id>   ·   mlsd compare-models <id>[/]"
@@ -35,21 +49,22 @@ def case_table(rows: Sequence[CaseSummary]) -> None:
 def case_header(case: Case, framework: Framework) -> None:
     """Title, summary, prompt and objectives of a case."""
     meta = f"{case.difficulty} · {case.pipeline.task} · {', '.join(case.tags)}"
-    body = Markdown(f"{case.summary}\n\n**Prompt.** {case.prompt.strip()}")
-    out().print(Panel(body, title=f"[bold]{case.title}[/]", subtitle=meta, box=box.ROUNDED))
+    body = _markdown(f"{case.summary}\n\n**Prompt.** {case.prompt.strip()}")
+    title = f"[bold]{escape(case.title)}[/]"
+    out().print(Panel(body, title=title, subtitle=escape(meta), box=box.ROUNDED))
     lines = ["**Objectives**", *[f"- {o}" for o in case.objectives]]
     if case.out_of_scope:
         lines += ["", "**Out of scope**", *[f"- {o}" for o in case.out_of_scope]]
-    out().print(Markdown("\n".join(lines)))
+    out().print(_markdown("\n".join(lines)))
     out().print(Text(f"Framework: {framework.title}", style="dim"))
 
 
 def case_steps(view: Sequence[ViewStep], framework: Framework) -> None:
     """Each framework step as a panel holding the case's content for it."""
     for n, v in enumerate(view, 1):
-        title = f"[bold]{n}. {v.step.title}[/]  [dim]({v.step.time_box_minutes} min)[/]"
+        title = f"[bold]{n}. {escape(v.step.title)}[/]  [dim]({v.step.time_box_minutes} min)[/]"
         blocks = [_step_markdown(key, part, multi=len(v.parts) > 1) for key, part in v.parts]
-        out().print(Panel(Markdown("\n\n".join(blocks)), title=title, title_align="left"))
+        out().print(Panel(_markdown("\n\n".join(blocks)), title=title, title_align="left"))
 
 
 def _step_markdown(key: str, step: CaseStep, multi: bool) -> str:
@@ -78,9 +93,9 @@ def frameworks(fws: Sequence[Framework]) -> None:
     """Each framework's steps and its mapping to other frameworks."""
     for fw in fws:
         table = Table(
-            title=f"[bold]{fw.title}[/] ({fw.id})",
+            title=f"[bold]{escape(fw.title)}[/] ({fw.id})",
             box=box.SIMPLE_HEAD,
-            caption=fw.summary,
+            caption=escape(fw.summary),
             title_justify="left",
             caption_justify="left",
         )
@@ -88,10 +103,10 @@ def frameworks(fws: Sequence[Framework]) -> None:
         table.add_column("step", style="bold cyan")
         table.add_column("min", justify="right")
         for m in fw.mapping:
-            table.add_column(m.title, overflow="fold")
+            table.add_column(escape(m.title), overflow="fold")
         for n, s in enumerate(fw.steps, 1):
             mapped = [", ".join(m.steps.get(s.id, [])) for m in fw.mapping]
-            table.add_row(str(n), s.title, str(s.time_box_minutes), *mapped)
+            table.add_row(str(n), escape(s.title), str(s.time_box_minutes), *map(escape, mapped))
         out().print(table)
 
 
@@ -108,8 +123,9 @@ def framework_detail(fw: Framework) -> None:
             "**Common mistakes**",
             *[f"- {m}" for m in s.common_mistakes],
         ]
-        title = f"[bold]{n}. {s.title}[/]  [dim]({s.time_box_minutes} min, {len(s.quiz)} quiz)[/]"
-        out().print(Panel(Markdown("\n".join(md)), title=title, title_align="left"))
+        extra = f"({s.time_box_minutes} min, {len(s.quiz)} quiz)"
+        title = f"[bold]{n}. {escape(s.title)}[/]  [dim]{extra}[/]"
+        out().print(Panel(_markdown("\n".join(md)), title=title, title_align="left"))
 
 
 def validation(report: ValidationReport) -> None:

@@ -230,13 +230,6 @@ def test_python_dash_m_version(repo_root: Path) -> None:
     assert proc.stderr == ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: mlsd/render/content.py passes content strings (title, id, tags) to rich as "
-        "markup, so '[...]' in a case title is parsed as a style tag and silently dropped"
-    ),
-)
 def test_title_with_brackets_is_shown_verbatim(
     runner: CliRunner, case_data: dict[str, Any], write_case: Any, tmp_path: Path
 ) -> None:

@@ -129,14 +129,6 @@ MARKUP_INPUTS = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: mlsd/render/console.py error() interpolates the message into rich markup, so user "
-        "input containing '[...]' is parsed as markup: '[/x]' raises rich.errors.MarkupError "
-        "(traceback, exit 1) and '[bold]' vanishes from the message"
-    ),
-)
 @pytest.mark.parametrize(
     ("args", "says"), MARKUP_INPUTS, ids=[" ".join(a) for a, _ in MARKUP_INPUTS]
 )
@@ -145,13 +137,6 @@ def test_error_message_with_brackets(runner: CliRunner, args: list[str], says: s
     assert says in line
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: mlsd/render/console.py note() prints the message as rich markup, so "
-        "'list --tag \"[/x]\"' raises rich.errors.MarkupError instead of printing a note"
-    ),
-)
 def test_list_tag_with_brackets(runner: CliRunner) -> None:
     result = runner.invoke(app, ["list", "--tag", "[/x]"])
     assert_no_traceback(result)
@@ -159,14 +144,6 @@ def test_list_tag_with_brackets(runner: CliRunner) -> None:
     assert "no case studies tagged '[/x]'" in result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: Catalog.case() runs check_id() on ids taken from user file names, so a user file "
-        "'my_case.yaml' makes 'mlsd list' fail with exit 2 and \"invalid case id 'my_case' ... "
-        "(see 'mlsd list')\" - blaming the command line and never naming the file"
-    ),
-)
 def test_badly_named_user_file_is_reported_as_content(
     runner: CliRunner, tmp_path: Path, valid_case_path: Path
 ) -> None:

@@ -20,8 +20,9 @@ def _json(result: object) -> dict:
 
 
 def test_run_baseline_json(runner: CliRunner) -> None:
-    data = _json(runner.invoke(app, ["run-baseline", "ad-click-prediction", "--rows", "3000",
-                                     "--json"]))
+    data = _json(
+        runner.invoke(app, ["run-baseline", "ad-click-prediction", "--rows", "3000", "--json"])
+    )
     assert data["case"] == "ad-click-prediction" and data["task"] == "binary"
     assert [m["name"] for m in data["models"]] == ["logistic-regression"]
     assert data["rows"] == {"train": 2400, "test": 600}
@@ -31,24 +32,53 @@ def test_run_baseline_json(runner: CliRunner) -> None:
 def test_run_baseline_table(runner: CliRunner) -> None:
     result = runner.invoke(app, ["run-baseline", "harmful-content-detection", "--rows", "3000"])
     assert result.exit_code == 0, result.output
-    for text in ("oracle (true probability)", "logistic-regression", "Largest coefficients",
-                 "The floor"):
+    for text in (
+        "oracle (true probability)",
+        "logistic-regression",
+        "Largest coefficients",
+        "The floor",
+    ):
         assert text in result.stdout
 
 
 def test_compare_models_subset_and_table(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["compare-models", "ad-click-prediction", "--rows", "3000",
-                                 "--models", "logistic-regression,lightgbm", "--seed", "3"])
+    result = runner.invoke(
+        app,
+        [
+            "compare-models",
+            "ad-click-prediction",
+            "--rows",
+            "3000",
+            "--models",
+            "logistic-regression,lightgbm",
+            "--seed",
+            "3",
+        ],
+    )
     assert result.exit_code == 0, result.output
-    for text in ("Quality on the test period", "Cost, measured in this run", "lightgbm",
-                 "p99", "parity"):
+    for text in (
+        "Quality on the test period",
+        "Cost, measured in this run",
+        "lightgbm",
+        "p99",
+        "parity",
+    ):
         assert text in result.stdout
     assert "mlp" not in result.stdout.split("Cost, measured")[0]
 
 
 def test_compare_models_seed_is_deterministic_in_quality(runner: CliRunner) -> None:
-    args = ["compare-models", "ad-click-prediction", "--rows", "2000", "--models",
-            "logistic-regression", "--seed", "5", "--json"]
+    args = [
+        "compare-models",
+        "ad-click-prediction",
+        "--rows",
+        "2000",
+        "--models",
+        "logistic-regression",
+        "--seed",
+        "5",
+        "--json",
+    ]
     a, b = _json(runner.invoke(app, args)), _json(runner.invoke(app, args))
     assert a["oracle"] == b["oracle"]
     assert a["models"][0]["metrics"] == b["models"][0]["metrics"]
@@ -67,9 +97,23 @@ def _write_csv(path: Path, rows: int = 600) -> Path:
 
 def test_byo_csv_compare(runner: CliRunner, tmp_path: Path) -> None:
     csv = _write_csv(tmp_path / "mine.csv")
-    data = _json(runner.invoke(app, ["compare-models", "--data", str(csv), "--target", "label",
-                                     "--time-col", "day", "--models",
-                                     "logistic-regression,lightgbm", "--json"]))
+    data = _json(
+        runner.invoke(
+            app,
+            [
+                "compare-models",
+                "--data",
+                str(csv),
+                "--target",
+                "label",
+                "--time-col",
+                "day",
+                "--models",
+                "logistic-regression,lightgbm",
+                "--json",
+            ],
+        )
+    )
     assert data["oracle"] is None
     assert [m["name"] for m in data["models"]] == ["logistic-regression", "lightgbm"]
     assert data["models"][0]["oracle_gap"] is None
@@ -99,8 +143,9 @@ def test_byo_csv_table_says_no_oracle(runner: CliRunner, tmp_path: Path) -> None
         (["compare-models", "ad-click-prediction", "--rows", "abc"], ""),
     ],
 )
-def test_bad_input_exits_2_without_traceback(runner: CliRunner, args: list[str],
-                                             phrase: str) -> None:
+def test_bad_input_exits_2_without_traceback(
+    runner: CliRunner, args: list[str], phrase: str
+) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output

@@ -151,13 +151,6 @@ def test_files_to_check_rejects_missing_path(tmp_path: Path) -> None:
     assert exc.value.exit_code == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: read_yaml uses PyYAML's SafeLoader, which silently keeps the last of two "
-        "duplicate mapping keys, so a duplicated key in a content file is never reported"
-    ),
-)
 def test_duplicate_yaml_key_reported(valid_case_path: Path, tmp_path: Path) -> None:
     path = tmp_path / "tiny-case.yaml"
     text = valid_case_path.read_text(encoding="utf-8")

@@ -75,8 +75,7 @@ def test_messy_file_imputes_and_keeps_missing_level(tmp_path: Path) -> None:
         city = "" if i % 4 == 0 else (" Paris " if i % 2 else "Oslo")
         rows.append([x, city, "Yes" if i % 3 == 0 else "no"])
     rows[5][0] = "null"
-    out = load_csv(write(tmp_path, csv_text([" x ", "city", " target "], rows), bom=True),
-                   "target")
+    out = load_csv(write(tmp_path, csv_text([" x ", "city", " target "], rows), bom=True), "target")
     ds = out.dataset
     assert ds.numeric == ("x",) and ds.categorical == ("city",)
     present = [i for i in range(120) if i % 10 != 0 and i not in (1, 5)]
@@ -92,13 +91,15 @@ def test_messy_file_imputes_and_keeps_missing_level(tmp_path: Path) -> None:
     assert ds.y.tolist() == [int(i % 3 == 0) for i in range(120)]
 
 
-@pytest.mark.parametrize(("labels", "positive"), [
-    (("true", "False"), "true"),
-    (("0.0", "1.0"), "1.0"),
-    (("YES", "No"), "YES"),
-])
-def test_boolean_targets_map_to_one(tmp_path: Path, labels: tuple[str, str],
-                                    positive: str) -> None:
+@pytest.mark.parametrize(
+    ("labels", "positive"),
+    [
+        (("true", "False"), "true"),
+        (("0.0", "1.0"), "1.0"),
+        (("YES", "No"), "YES"),
+    ],
+)
+def test_boolean_targets_map_to_one(tmp_path: Path, labels: tuple[str, str], positive: str) -> None:
     rows = [[i, labels[0] if i % 4 == 0 else labels[1]] for i in range(120)]
     out = load_text(tmp_path, csv_text(["x", "y"], rows))
     assert out.positive_label == positive
@@ -148,8 +149,9 @@ def test_high_cardinality_column_becomes_id(tmp_path: Path) -> None:
     assert ds.columns["user"][:3].tolist() == [0, 1, 2]
     assert has_note(out, "'user' has 40 distinct values (more than 30)")
     assert ds.description.endswith("1 numeric, 1 categorical, 1 id column")
-    again = load_csv(write(tmp_path, csv_text(["x", "user", "kind", "y"], rows)), "y",
-                     max_levels=50)
+    again = load_csv(
+        write(tmp_path, csv_text(["x", "user", "kind", "y"], rows)), "y", max_levels=50
+    )
     assert again.dataset.categorical == ("user", "kind")
 
 
@@ -167,9 +169,16 @@ def test_constant_and_empty_columns_are_dropped(tmp_path: Path) -> None:
 
 def test_iso_time_sorts_rows_and_gives_day_offsets(tmp_path: Path) -> None:
     days = [(i * 37) % 120 for i in range(120)]  # a permutation of 0..119
-    rows = [["2024-01-01T00:00:00Z" if d == 0 else
-             (np.datetime64("2024-01-01") + np.timedelta64(d, "D")).astype(str), d, d % 2]
-            for d in days]
+    rows = [
+        [
+            "2024-01-01T00:00:00Z"
+            if d == 0
+            else (np.datetime64("2024-01-01") + np.timedelta64(d, "D")).astype(str),
+            d,
+            d % 2,
+        ]
+        for d in days
+    ]
     rows[1][0] = f"{rows[1][0]}T12:00:00+02:00"  # 10:00 UTC
     out = load_text(tmp_path, csv_text(["when", "x", "y"], rows), time_col="when")
     ds = out.dataset
@@ -191,11 +200,14 @@ def test_numeric_time_is_relative_to_minimum(tmp_path: Path) -> None:
     assert out.dataset.columns["x"][:2].tolist() == [119.0, 118.0]
 
 
-@pytest.mark.parametrize(("bad", "expected"), [
-    ("yesterday", "line 6: cannot read 'yesterday'"),
-    ("NA", "line 6: cannot read ''"),
-    ("2024-13-01", "line 6: cannot read '2024-13-01'"),
-])
+@pytest.mark.parametrize(
+    ("bad", "expected"),
+    [
+        ("yesterday", "line 6: cannot read 'yesterday'"),
+        ("NA", "line 6: cannot read ''"),
+        ("2024-13-01", "line 6: cannot read '2024-13-01'"),
+    ],
+)
 def test_bad_time_value_names_its_line(tmp_path: Path, bad: str, expected: str) -> None:
     rows: list[list[object]] = [[f"2024-02-{i % 28 + 1:02d}", i, i % 2] for i in range(120)]
     rows[4][0] = bad
@@ -228,36 +240,70 @@ ERRORS: dict[str, tuple[bytes | None, dict[str, object], str]] = {
     "whitespace only": (b"\n  \n", {}, "is empty"),
     "header only": (b"x,y\n", {}, "has a header but no data rows"),
     "not utf-8": ("x,y\ncafé,1\n".encode("latin-1"), {}, "is not UTF-8 text"),
-    "ragged": (_good().replace("\n3.5,", "\n3.5,1,", 1).encode(), {},
-               "line 9: 5 fields, but the header has 4"),
-    "target missing": (_good().encode(), {"target": "label"},
-                       "target column 'label' is not in data.csv; pick --target from: "
-                       "x1, x2, color, y"),
+    "ragged": (
+        _good().replace("\n3.5,", "\n3.5,1,", 1).encode(),
+        {},
+        "line 9: 5 fields, but the header has 4",
+    ),
+    "target missing": (
+        _good().encode(),
+        {"target": "label"},
+        "target column 'label' is not in data.csv; pick --target from: x1, x2, color, y",
+    ),
     "time missing": (_good().encode(), {"time_col": "ts"}, "time column 'ts' is not in"),
     "time is target": (_good().encode(), {"time_col": "y"}, "cannot be the target"),
-    "single class": (_with_target(lambda i: "no").encode(), {},
-                     "target 'y' has a single class 'no'"),
-    "single class mixed case": (_with_target(lambda i: "No" if i else "no").encode(), {},
-                                "has a single class"),
-    "three classes": (_with_target(lambda i: "abc"[i % 3]).encode(), {},
-                      "3 classes ('a', 'b', 'c'); only binary targets are supported"),
-    "many classes": (_with_target(lambda i: f"k{i % 9}").encode(), {},
-                     "9 classes ('k0', 'k1', 'k2', 'k3', 'k4' and 4 more)"),
+    "single class": (
+        _with_target(lambda i: "no").encode(),
+        {},
+        "target 'y' has a single class 'no'",
+    ),
+    "single class mixed case": (
+        _with_target(lambda i: "No" if i else "no").encode(),
+        {},
+        "has a single class",
+    ),
+    "three classes": (
+        _with_target(lambda i: "abc"[i % 3]).encode(),
+        {},
+        "3 classes ('a', 'b', 'c'); only binary targets are supported",
+    ),
+    "many classes": (
+        _with_target(lambda i: f"k{i % 9}").encode(),
+        {},
+        "9 classes ('k0', 'k1', 'k2', 'k3', 'k4' and 4 more)",
+    ),
     "too few rows": (_good(99).encode(), {}, "only 99 rows have a target 'y'; at least 100"),
-    "too few after dropping": (_good(120).replace(",0\n", ",\n", 25).encode(), {},
-                               "only 95 rows"),
-    "too few positives": (_with_target(lambda i: "1" if i < 4 else "0").encode(), {},
-                          "only 4 positive ('1') rows"),
-    "too few negatives": (_with_target(lambda i: "0" if i < 3 else "1").encode(), {},
-                          "only 3 negative rows"),
-    "duplicate header": (csv_text(["a", "b", "a", "y"], [[1, 2, 3, 0]] * 120).encode(), {},
-                         "duplicate column name(s) 'a'"),
-    "empty header name": (csv_text(["a", " ", "y"], [[1, 2, 0]] * 120).encode(), {},
-                          "column 2 of the header has no name"),
-    "no features": (csv_text(["c", "y"], [["k", i % 2] for i in range(120)]).encode(), {},
-                    "no usable feature columns"),
-    "only target": (csv_text(["y"], [[i % 2] for i in range(120)]).encode(), {},
-                    "no usable feature columns"),
+    "too few after dropping": (_good(120).replace(",0\n", ",\n", 25).encode(), {}, "only 95 rows"),
+    "too few positives": (
+        _with_target(lambda i: "1" if i < 4 else "0").encode(),
+        {},
+        "only 4 positive ('1') rows",
+    ),
+    "too few negatives": (
+        _with_target(lambda i: "0" if i < 3 else "1").encode(),
+        {},
+        "only 3 negative rows",
+    ),
+    "duplicate header": (
+        csv_text(["a", "b", "a", "y"], [[1, 2, 3, 0]] * 120).encode(),
+        {},
+        "duplicate column name(s) 'a'",
+    ),
+    "empty header name": (
+        csv_text(["a", " ", "y"], [[1, 2, 0]] * 120).encode(),
+        {},
+        "column 2 of the header has no name",
+    ),
+    "no features": (
+        csv_text(["c", "y"], [["k", i % 2] for i in range(120)]).encode(),
+        {},
+        "no usable feature columns",
+    ),
+    "only target": (
+        csv_text(["y"], [[i % 2] for i in range(120)]).encode(),
+        {},
+        "no usable feature columns",
+    ),
 }
 
 
@@ -305,15 +351,23 @@ def test_generated_csv_runs_through_the_pipeline(tmp_path: Path) -> None:
         when = str(start + np.timedelta64(int(i * 365 / n), "D"))
         rows.append([when, shown_age, plan[i], f"u{user[i]}", "churned" if y[i] else "stayed"])
     order = rng.permutation(n)
-    path = write(tmp_path, csv_text(["signup", "age", "plan", "user", "status"],
-                                    [rows[i] for i in order]), name="churn.csv")
+    path = write(
+        tmp_path,
+        csv_text(["signup", "age", "plan", "user", "status"], [rows[i] for i in order]),
+        name="churn.csv",
+    )
     out = load_csv(path, "status", time_col="signup")
     ds = out.dataset
     assert ds.numeric == ("age",) and ds.categorical == ("plan",) and ds.ids == ("user",)
     assert out.positive_label == "churned"
-    exp = Experiment(name="churn", task="binary", data=ds,
-                     models=(ModelSpec(name="logistic-regression"),),
-                     metrics=("roc_auc", "log_loss"), has_oracle=False)
+    exp = Experiment(
+        name="churn",
+        task="binary",
+        data=ds,
+        models=(ModelSpec(name="logistic-regression"),),
+        metrics=("roc_auc", "log_loss"),
+        has_oracle=False,
+    )
     report = run(exp, latency_calls=100)
     assert report.oracle is None
     assert report.models[0].metrics["roc_auc"] > 0.6

@@ -53,16 +53,28 @@ def test_json_shape(reports: dict[str, object]) -> None:
     assert set(data) >= {"case", "task", "rows", "oracle", "models"}
     assert set(data["rows"]) == {"train", "test"}
     model = data["models"][0]
-    for key in ("name", "metrics", "oracle_gap", "train_seconds", "latency_us",
-                "batch_rows_per_second", "onnx_bytes", "parity_max_abs_diff", "interpretability"):
+    for key in (
+        "name",
+        "metrics",
+        "oracle_gap",
+        "train_seconds",
+        "latency_us",
+        "batch_rows_per_second",
+        "onnx_bytes",
+        "parity_max_abs_diff",
+        "interpretability",
+    ):
         assert key in model
     assert set(model["latency_us"]) == {"native", "onnx"}
     assert set(data["oracle"]) == {"roc_auc", "pr_auc", "log_loss", "normalized_entropy", "ece"}
 
 
 def test_lr_reports_its_coefficients(reports: dict[str, object]) -> None:
-    lr = next(m for m in reports["ad-click-prediction"].models  # type: ignore[attr-defined]
-              if m.name == "logistic-regression")
+    lr = next(
+        m
+        for m in reports["ad-click-prediction"].models  # type: ignore[attr-defined]
+        if m.name == "logistic-regression"
+    )
     assert len(lr.explanation) == 8
 
 
