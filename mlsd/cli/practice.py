@@ -38,7 +38,7 @@ def _ask_answer(step: object) -> Answer:
     from mlsd.render import practice as render
 
     hints = list(getattr(step, "hints", ()))
-    answer, lines = Answer(), []
+    answer, lines = Answer(), list[str]()
     while True:
         line = _read("> " if not lines else "  ")
         if line is None:
@@ -62,9 +62,29 @@ def _ask_answer(step: object) -> Answer:
     return answer
 
 
+def _edit(text: str) -> str | None:
+    """Open $VISUAL/$EDITOR on ``text``; the saved text, or None if the editor failed."""
+    import os
+    import shlex
+    import subprocess
+    import tempfile
+
+    command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    with tempfile.NamedTemporaryFile("w", suffix=".md", delete=False, encoding="utf-8") as f:
+        f.write(text)
+    try:
+        if subprocess.call([*shlex.split(command), f.name]) != 0:
+            return None
+        return Path(f.name).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot run the editor {command!r}: {exc.strerror or exc}") from None
+    finally:
+        os.unlink(f.name)
+
+
 def _ask_editor(step: object) -> Answer:
     questions = "\n".join(f"# - {q}" for q in getattr(step, "guiding_questions", ()))
-    edited = typer.edit(EDITOR_TEMPLATE + questions + "\n")
+    edited = _edit(EDITOR_TEMPLATE + questions + "\n")
     if edited is None:
         return Answer(skipped=True)
     kept = [line for line in edited.splitlines() if not line.lstrip().startswith("#")]

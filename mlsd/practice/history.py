@@ -127,9 +127,10 @@ def load_session(conn: sqlite3.Connection, session_id: int) -> SessionRecord:
 
 def list_sessions(conn: sqlite3.Connection, case: str | None = None) -> list[SessionRecord]:
     """Sessions, newest first, optionally of one case."""
-    sql, args = "SELECT * FROM sessions", ()
+    sql, args = "SELECT * FROM sessions", tuple[str, ...]()
     if case is not None:
-        sql, args = sql + " WHERE case_id = ?", (case,)
+        args = (case,)
+        sql += " WHERE case_id = ?"
     rows = conn.execute(sql + " ORDER BY started_at DESC, id DESC", args).fetchall()
     return [_record(conn, r) for r in rows]
 
