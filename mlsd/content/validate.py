@@ -119,7 +119,7 @@ def _case_rules(case: Case) -> Iterator[Rule]:
                 ("pipeline", "models", i, "name"),
                 f"unknown model {spec.name!r} for task {pipe.task!r} (known: {', '.join(models)})",
             )
-    learned = [m.name for m in pipe.models if m.name != "historical-rate"]
+    learned = [m.name for m in pipe.models if m.name not in registry.HEURISTICS]
     if learned and learned[0] not in registry.LEARNED_BASELINES:
         yield ("pipeline", "models"), "the first learned model must be the linear baseline"
     metrics = registry.METRICS_BY_TASK[pipe.task]

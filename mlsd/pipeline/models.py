@@ -53,6 +53,43 @@ class HistoricalRate:
         return [(f"{self.key_}: historical rate", 1.0)]
 
 
+class FeatureScore:
+    """Heuristic: rank by one raw feature (e.g. Adamic-Adar), mapped to a probability.
+
+    The raw score only orders the rows; a monotone map learned on the training
+    period (the positive rate per score quantile) turns it into a probability so
+    log loss and calibration can be compared with the learned models.
+    """
+
+    name = "feature-score"
+    kind = "lookup"
+
+    def __init__(self, feature: str, bins: int = 20, random_state: int = 0) -> None:
+        self.feature = feature
+        self.bins = bins
+
+    def fit(self, inputs: Inputs) -> FeatureScore:
+        data = inputs.data
+        if self.feature not in data.columns:
+            raise UsageError(f"feature-score: no column {self.feature!r} in this data")
+        x = data.columns[self.feature].astype(float)
+        self.edges_ = np.unique(np.quantile(x, np.linspace(0, 1, self.bins + 1)[1:-1]))
+        idx = np.searchsorted(self.edges_, x, side="right")
+        pos = np.bincount(idx, weights=data.y, minlength=len(self.edges_) + 1)
+        n = np.bincount(idx, minlength=len(self.edges_) + 1)
+        prior = float(data.y.mean())
+        rate = (pos + 10 * prior) / (n + 10)
+        self.rates_ = np.maximum.accumulate(rate)  # a score is assumed to help, not hurt
+        return self
+
+    def predict(self, inputs: Inputs) -> np.ndarray:
+        x = inputs.data.columns[self.feature].astype(float)
+        return np.asarray(self.rates_[np.searchsorted(self.edges_, x, side="right")])
+
+    def explain(self, feature_names: list[str]) -> list[tuple[str, float]]:
+        return [(self.feature, 1.0)]
+
+
 class SklearnClassifier:
     """A scikit-learn (or LightGBM sklearn-API) binary classifier on the encoded matrix."""
 
@@ -136,8 +173,15 @@ def _historical_rate(params: dict[str, Any], seed: int) -> HistoricalRate:
     return HistoricalRate(**params, random_state=seed)
 
 
+def _feature_score(params: dict[str, Any], seed: int) -> FeatureScore:
+    if "feature" not in params:
+        raise UsageError("feature-score needs params: {feature: <column>}")
+    return FeatureScore(**params, random_state=seed)
+
+
 BUILDERS = {
     "historical-rate": _historical_rate,
+    "feature-score": _feature_score,
     "logistic-regression": _logistic_regression,
     "lightgbm": _lightgbm,
     "mlp": _mlp,

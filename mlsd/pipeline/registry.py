@@ -9,17 +9,23 @@ from __future__ import annotations
 GENERATORS: dict[str, str] = {
     "click-log": "mlsd.pipeline.generators.click_log:ClickLog",
     "content-moderation": "mlsd.pipeline.generators.moderation:ContentModeration",
+    "event-rsvp": "mlsd.pipeline.generators.events:EventRsvp",
+    "friend-graph": "mlsd.pipeline.generators.social_graph:FriendGraph",
+    "street-patches": "mlsd.pipeline.generators.patches:StreetPatches",
 }
 """Generator name -> ``module:Class``."""
 
 GENERATOR_TASKS: dict[str, str] = {
     "click-log": "binary",
     "content-moderation": "binary",
+    "event-rsvp": "binary",
+    "friend-graph": "binary",
+    "street-patches": "binary",
 }
 """The task type each generator produces."""
 
 MODELS_BY_TASK: dict[str, tuple[str, ...]] = {
-    "binary": ("historical-rate", "logistic-regression", "lightgbm", "mlp"),
+    "binary": ("historical-rate", "feature-score", "logistic-regression", "lightgbm", "mlp"),
     "ranking": (),
     "regression": (),
     "multiclass": (),
@@ -33,6 +39,9 @@ METRICS_BY_TASK: dict[str, tuple[str, ...]] = {
     "multiclass": (),
     "retrieval": (),
 }
+
+HEURISTICS: tuple[str, ...] = ("historical-rate", "feature-score")
+"""Rule-based rows that may come before the linear baseline."""
 
 LEARNED_BASELINES: tuple[str, ...] = ("logistic-regression", "linear-regression")
 """The interpretable floor; must be the first learned model of every case."""
