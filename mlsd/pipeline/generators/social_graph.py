@@ -92,7 +92,8 @@ class FriendGraph:
                     ) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
         """Random two-hop walks a -> m -> b with b not already a friend of a."""
         people = np.flatnonzero([len(n) > 0 for n in neighbours])
-        a_out, b_out = [], []
+        a_out: list[int] = []
+        b_out: list[int] = []
         lists = [list(n) for n in neighbours]
         while len(a_out) < rows:
             a = int(people[rng.integers(0, len(people))])
