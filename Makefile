@@ -23,7 +23,7 @@ install-dev: $(VENV)/.installed-dev
 
 demo: install
 	$(BIN)/mlsd list
-	$(BIN)/mlsd show $(CASE) --step metrics
+	$(BIN)/mlsd compare-models $(CASE)
 
 test: install-dev
 	$(BIN)/python -m pytest -q
@@ -37,6 +37,9 @@ check: install-dev
 
 bench: install
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/latency.py
+	$(BIN)/python bench/quality.py
+	$(BIN)/python bench/scale.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
