@@ -8,6 +8,7 @@ import pytest
 from mlsd.content.loader import Catalog
 from mlsd.errors import UsageError
 from mlsd.pipeline import evaluate as ev
+from mlsd.pipeline import registry
 from mlsd.pipeline.features import TabularEncoder
 from mlsd.pipeline.generators.click_log import ClickLog
 from mlsd.pipeline.run import experiment_for, run, select_models, split_by_time
@@ -31,7 +32,7 @@ def test_every_case_runs_with_all_its_models(reports: dict[str, object]) -> None
         report = reports[case.id]
         names = [m.name for m in report.models]  # type: ignore[attr-defined]
         assert names == [m.name for m in case.pipeline.models]
-        learned = [n for n in names if n != "historical-rate"]
+        learned = [n for n in names if n not in registry.HEURISTICS]
         assert learned[0] == "logistic-regression"
 
 
@@ -40,7 +41,7 @@ def test_onnx_parity_and_measurements(reports: dict[str, object]) -> None:
         for m in report.models:  # type: ignore[attr-defined]
             assert m.latency_native.p50 > 0 and m.latency_native.p99 >= m.latency_native.p50
             assert m.rows_per_second_native > 0 and m.train_seconds >= 0
-            if m.name == "historical-rate":
+            if m.name in registry.HEURISTICS:
                 assert m.onnx_bytes is None
                 continue
             assert m.onnx_bytes and m.onnx_bytes > 100
