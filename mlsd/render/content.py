@@ -81,10 +81,9 @@ def _step_markdown(key: str, step: CaseStep, multi: bool) -> str:
 def _tradeoff_markdown(t: Tradeoff) -> str:
     md = ["", f"**Trade-off: {t.decision}**", ""]
     for o in t.options:
-        md.append(
-            f"- *{o.name}*: + {'; + '.join(o.pros)}; − {'; − '.join(o.cons)}. "
-            f"Pick when {o.pick_when}"
-        )
+        pros = "; + ".join(p.rstrip(". ") for p in o.pros)
+        cons = "; − ".join(c.rstrip(". ") for c in o.cons)
+        md.append(f"- *{o.name}*: + {pros}; − {cons}. Pick when {o.pick_when.rstrip('. ')}.")
     md.append(f"\n*Recommendation:* {t.recommendation}")
     return "\n".join(md)
 
