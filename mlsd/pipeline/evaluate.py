@@ -110,3 +110,59 @@ def gap(metrics: dict[str, float], oracle: dict[str, float]) -> dict[str, float]
         for k, v in metrics.items()
         if k in oracle
     }
+
+
+def group_slices(group: np.ndarray) -> list[slice]:
+    """Contiguous runs of equal group ids (rows of a request are contiguous)."""
+    starts = np.r_[0, np.flatnonzero(np.diff(group)) + 1]
+    ends = np.r_[starts[1:], len(group)]
+    return [slice(int(a), int(b)) for a, b in zip(starts, ends, strict=True)]
+
+
+def dcg(relevance: np.ndarray, k: int) -> float:
+    """Discounted cumulative gain of relevances in ranked order, gain 2^rel - 1."""
+    rel = relevance[:k].astype(float)
+    return float(((2.0**rel - 1.0) / np.log2(np.arange(2, len(rel) + 2))).sum())
+
+
+def _ranked(y: np.ndarray, score: np.ndarray) -> np.ndarray:
+    # ties are broken against the model (worst order) so a constant score earns nothing
+    order = np.lexsort((y, -score))
+    return y[order]
+
+
+def ndcg_at(y: np.ndarray, score: np.ndarray, k: int) -> float | None:
+    """nDCG@k of one request; None when it has no relevant item."""
+    ideal = dcg(np.sort(y)[::-1], k)
+    return None if ideal == 0 else dcg(_ranked(y, score), k) / ideal
+
+
+def reciprocal_rank(y: np.ndarray, score: np.ndarray) -> float | None:
+    """1 / rank of the first relevant item; None when there is none."""
+    hits = np.flatnonzero(_ranked(y, score) > 0)
+    return None if len(hits) == 0 else 1.0 / (hits[0] + 1)
+
+
+def recall_at(y: np.ndarray, score: np.ndarray, k: int) -> float | None:
+    """Share of the relevant items that make the top k; None when there is none."""
+    total = int((y > 0).sum())
+    return None if total == 0 else float((_ranked(y, score)[:k] > 0).sum()) / total
+
+
+RANKING: dict[str, Callable[[np.ndarray, np.ndarray], float | None]] = {
+    "ndcg_at_10": lambda y, s: ndcg_at(y, s, 10),
+    "mrr": reciprocal_rank,
+    "recall_at_10": lambda y, s: recall_at(y, s, 10),
+}
+
+
+def ranking_metrics(y: np.ndarray, score: np.ndarray, group: np.ndarray, names: list[str]
+                    ) -> dict[str, float]:  # fmt: skip
+    """Mean of each per-request metric over requests that have a relevant item."""
+    slices = group_slices(group)
+    out = {}
+    for name in names:
+        values = [RANKING[name](y[s], score[s]) for s in slices]
+        kept = [v for v in values if v is not None]
+        out[name] = float(np.mean(kept)) if kept else float("nan")
+    return out

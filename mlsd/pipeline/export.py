@@ -18,7 +18,7 @@ def to_onnx(model: Any, n_features: int) -> bytes | None:
     kind = getattr(model, "kind", "")
     if kind == "lookup":
         return None
-    if kind == "gbdt":
+    if kind in ("gbdt", "gbdt-ranker"):
         return _lightgbm(model.estimator, n_features)
     return _sklearn(model.estimator, n_features)
 

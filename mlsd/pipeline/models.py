@@ -26,16 +26,25 @@ class Inputs:
 
     def row(self, i: int) -> Inputs:
         """A single-row view, as an online request would carry."""
-        return Inputs(self.X[i : i + 1], self.data.take(np.array([i])))
+        return self.rows(slice(i, i + 1))
+
+    def rows(self, part: slice) -> Inputs:
+        """A contiguous block of rows (e.g. one request's candidates)."""
+        return Inputs(self.X[part], self.data.take(np.arange(len(self.X))[part]))
 
 
 class HistoricalRate:
-    """Heuristic: the smoothed historical positive rate of one id (e.g. the ad)."""
+    """Heuristic: the smoothed historical positive rate (or mean relevance) of one id.
 
-    name = "historical-rate"
+    As ``popularity`` on ranking data it scores each item by its past engagement,
+    the same for every user: the popularity-bias baseline.
+    """
+
     kind = "lookup"
 
-    def __init__(self, key: str | None = None, smoothing: float = 20.0, random_state: int = 0):
+    def __init__(self, key: str | None = None, smoothing: float = 20.0, random_state: int = 0,
+                 name: str = "historical-rate") -> None:  # fmt: skip
+        self.name = name
         self.key = key
         self.smoothing = smoothing
 
@@ -103,7 +112,8 @@ class SklearnClassifier:
 
         with warnings.catch_warnings():  # epoch caps are set on purpose
             warnings.simplefilter("ignore", ConvergenceWarning)
-            self.estimator.fit(inputs.X, inputs.data.y)
+            # graded ranking labels become "engaged at all" for a pointwise classifier
+            self.estimator.fit(inputs.X, (inputs.data.y > 0).astype(np.int8))
         return self
 
     def predict(self, inputs: Inputs) -> np.ndarray:
@@ -121,6 +131,41 @@ class SklearnClassifier:
             return []
         top = np.argsort(-np.abs(weights))[:8]
         return [(feature_names[i], float(weights[i])) for i in top]
+
+
+class LightGBMRanker:
+    """LambdaMART: gradient-boosted trees optimising nDCG over each request's list."""
+
+    name = "lightgbm-ranker"
+    kind = "gbdt-ranker"
+
+    def __init__(self, estimator: Any) -> None:
+        self.estimator = estimator
+
+    def fit(self, inputs: Inputs) -> LightGBMRanker:
+        group = inputs.data.group
+        if group is None:
+            raise UsageError("lightgbm-ranker needs ranking data (rows grouped by request)")
+        sizes = np.diff(np.r_[0, np.flatnonzero(np.diff(group)) + 1, len(group)])
+        self.estimator.fit(inputs.X, inputs.data.y.astype(int), group=sizes)
+        return self
+
+    def predict(self, inputs: Inputs) -> np.ndarray:
+        return np.asarray(self.estimator.predict(inputs.X))
+
+    def explain(self, feature_names: list[str]) -> list[tuple[str, float]]:
+        gain = self.estimator.booster_.feature_importance(importance_type="gain")
+        share = gain / max(gain.sum(), 1e-12)
+        return [(feature_names[i], float(share[i])) for i in np.argsort(-share)[:8]]
+
+
+def _lightgbm_ranker(params: dict[str, Any], seed: int) -> LightGBMRanker:
+    from lightgbm import LGBMRanker
+
+    defaults = {"n_estimators": 150, "learning_rate": 0.05, "num_leaves": 15,
+                "min_child_samples": 50, "reg_lambda": 5.0, "max_bin": 63, "verbose": -1,
+                "n_jobs": 2}  # fmt: skip
+    return LightGBMRanker(LGBMRanker(**{**defaults, **params}, random_state=seed))
 
 
 def _logistic_regression(params: dict[str, Any], seed: int) -> SklearnClassifier:
@@ -179,8 +224,14 @@ def _feature_score(params: dict[str, Any], seed: int) -> FeatureScore:
     return FeatureScore(**params, random_state=seed)
 
 
+def _popularity(params: dict[str, Any], seed: int) -> HistoricalRate:
+    return HistoricalRate(**params, random_state=seed, name="popularity")
+
+
 BUILDERS = {
     "historical-rate": _historical_rate,
+    "popularity": _popularity,
+    "lightgbm-ranker": _lightgbm_ranker,
     "feature-score": _feature_score,
     "logistic-regression": _logistic_regression,
     "lightgbm": _lightgbm,

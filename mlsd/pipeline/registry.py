@@ -12,6 +12,8 @@ GENERATORS: dict[str, str] = {
     "event-rsvp": "mlsd.pipeline.generators.events:EventRsvp",
     "friend-graph": "mlsd.pipeline.generators.social_graph:FriendGraph",
     "street-patches": "mlsd.pipeline.generators.patches:StreetPatches",
+    "video-feed": "mlsd.pipeline.generators.feeds:VideoFeed",
+    "feed-engagement": "mlsd.pipeline.generators.feeds:FeedEngagement",
 }
 """Generator name -> ``module:Class``."""
 
@@ -21,12 +23,14 @@ GENERATOR_TASKS: dict[str, str] = {
     "event-rsvp": "binary",
     "friend-graph": "binary",
     "street-patches": "binary",
+    "video-feed": "ranking",
+    "feed-engagement": "ranking",
 }
 """The task type each generator produces."""
 
 MODELS_BY_TASK: dict[str, tuple[str, ...]] = {
     "binary": ("historical-rate", "feature-score", "logistic-regression", "lightgbm", "mlp"),
-    "ranking": (),
+    "ranking": ("popularity", "logistic-regression", "lightgbm-ranker", "mlp"),
     "regression": (),
     "multiclass": (),
     "retrieval": (),
@@ -34,13 +38,13 @@ MODELS_BY_TASK: dict[str, tuple[str, ...]] = {
 
 METRICS_BY_TASK: dict[str, tuple[str, ...]] = {
     "binary": ("roc_auc", "pr_auc", "log_loss", "normalized_entropy", "ece"),
-    "ranking": (),
+    "ranking": ("ndcg_at_10", "mrr", "recall_at_10"),
     "regression": (),
     "multiclass": (),
     "retrieval": (),
 }
 
-HEURISTICS: tuple[str, ...] = ("historical-rate", "feature-score")
+HEURISTICS: tuple[str, ...] = ("historical-rate", "feature-score", "popularity")
 """Rule-based rows that may come before the linear baseline."""
 
 LEARNED_BASELINES: tuple[str, ...] = ("logistic-regression", "linear-regression")

@@ -66,6 +66,7 @@ class PipelineReport:
     metrics: tuple[str, ...]
     oracle: dict[str, float] | None
     models: tuple[ModelResult, ...] = field(default_factory=tuple)
+    request: str = "row"
 
     @property
     def primary_metric(self) -> str:
@@ -85,6 +86,7 @@ class PipelineReport:
             "data": self.data_description,
             "encoding": self.encoding,
             "split": self.split,
+            "latency_unit": self.request,
             "oracle": None if self.oracle is None else _round(self.oracle),
             "models": [m.to_json() for m in self.models],
         }

@@ -6,7 +6,6 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import import_module
-from typing import Any
 
 import numpy as np
 
@@ -52,8 +51,8 @@ def experiment_for(
 ) -> Experiment:
     """The case's pipeline as an Experiment, optionally restricted to ``only`` models."""
     specs = select_models(case.pipeline.models, only)
-    if case.pipeline.task != "binary":
-        raise UsageError(f"task {case.pipeline.task!r} is not runnable yet")
+    if case.pipeline.task not in ("binary", "ranking"):
+        raise UsageError(f"task {case.pipeline.task!r} runs through the retrieval engine")
     data = generate(case, rows, seed)
     return Experiment(
         case.id, case.pipeline.task, data, specs, tuple(case.pipeline.metrics), has_oracle=True
@@ -77,11 +76,52 @@ def split_by_time(data: Dataset, test_share: float = TEST_SHARE) -> tuple[Datase
     """The earliest rows train, the latest ``test_share`` test: never shuffled across time."""
     order = np.argsort(data.time, kind="mergesort")
     cut = round(len(order) * (1 - test_share))
+    if data.group is not None:  # never cut through a request's candidate list
+        grp = data.group[order]
+        while 0 < cut < len(order) and grp[cut] == grp[cut - 1]:
+            cut += 1
     train, test = data.take(order[:cut]), data.take(order[cut:])
     for part, name in ((train, "training"), (test, "test")):
         if part.y.min() == part.y.max():
             raise UsageError(f"the {name} period has only one class; use more rows")
     return train, test
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every model of one run shares."""
+
+    exp: Experiment
+    train: Inputs
+    test: Inputs
+    feature_names: list[str]
+    oracle: dict[str, float] | None
+    base_rate: float
+    seed: int
+    calls: int
+
+    def score(self, p: np.ndarray) -> dict[str, float]:
+        """The experiment's metrics of predictions ``p`` on the test period."""
+        return score(self.exp, self.test.data, p, self.base_rate)
+
+    def requests(self) -> list[Inputs]:
+        """What one online call carries: a row, or a request's candidate list (ranking)."""
+        rng = np.random.default_rng(self.seed)
+        group = self.test.data.group
+        if group is None:
+            return [self.test.row(int(i)) for i in rng.integers(0, len(self.test.X), self.calls)]
+        slices = evaluate.group_slices(group)
+        picks = rng.integers(0, len(slices), self.calls)
+        return [self.test.rows(slices[int(i)]) for i in picks]
+
+
+def score(exp: Experiment, data: Dataset, p: np.ndarray, base_rate: float) -> dict[str, float]:
+    """Task-appropriate metrics of scores ``p`` against ``data``'s labels."""
+    names = list(exp.metrics)
+    if exp.task == "ranking":
+        assert data.group is not None
+        return evaluate.ranking_metrics(data.y, p, data.group, names)
+    return evaluate.binary_metrics(data.y, p, names, base_rate)
 
 
 def run(
@@ -92,7 +132,7 @@ def run(
     Args:
         exp: the experiment to run.
         seed: random state for models (the data is already sampled).
-        latency_calls: single-row calls timed per model and runtime.
+        latency_calls: online calls timed per model and runtime.
         progress: called with a short description before each stage.
     """
     tell = progress or (lambda _msg: None)
@@ -102,62 +142,34 @@ def run(
     train = Inputs(encoder.fit_transform(train_data), train_data)
     test = Inputs(encoder.transform(test_data), test_data)
     base_rate = float(train_data.y.mean())
-    oracle = None
-    if exp.has_oracle:
-        oracle = evaluate.binary_metrics(test_data.y, test_data.truth, list(exp.metrics), base_rate)
+    oracle = score(exp, test_data, test_data.truth, base_rate) if exp.has_oracle else None
+    ctx = _Context(exp, train, test, encoder.feature_names_, oracle, base_rate, seed,
+                   latency_calls)  # fmt: skip
     results = []
     for spec in exp.models:
         tell(f"{spec.name}: training, exporting to ONNX and timing")
-        results.append(
-            _run_model(
-                spec,
-                train,
-                test,
-                encoder.feature_names_,
-                exp,
-                oracle,
-                base_rate,
-                seed,
-                latency_calls,
-            )
-        )
+        results.append(_run_model(spec, ctx))
     return PipelineReport(
-        exp.name,
-        exp.task,
-        len(train_data),
-        len(test_data),
-        base_rate,
-        float(test_data.y.mean()),
-        exp.data.description,
-        encoder.describe(train_data),
+        exp.name, exp.task, len(train_data), len(test_data), base_rate,
+        float(test_data.y.mean()), exp.data.description, encoder.describe(train_data),
         f"by time: first {1 - TEST_SHARE:.0%} of the period trains, last {TEST_SHARE:.0%} tests",
-        exp.metrics,
-        oracle,
-        tuple(results),
-    )
+        exp.metrics, oracle, tuple(results),
+        request="request (one candidate list)" if test_data.group is not None else "row",
+    )  # fmt: skip
 
 
-def _run_model(
-    spec: ModelSpec,
-    train: Inputs,
-    test: Inputs,
-    names: list[str],
-    exp: Experiment,
-    oracle: dict[str, float] | None,
-    base_rate: float,
-    seed: int,
-    calls: int,
-) -> ModelResult:
+def _run_model(spec: ModelSpec, ctx: _Context) -> ModelResult:
     from mlsd.pipeline.export import to_onnx
     from mlsd.pipeline.serving import OnnxScorer
 
-    model = build_model(spec.name, spec.params, seed)
+    model = build_model(spec.name, spec.params, ctx.seed)
     start = time.perf_counter()
-    model.fit(train)
+    model.fit(ctx.train)
     train_seconds = time.perf_counter() - start
+    test = ctx.test
     p = model.predict(test)
-    metrics = evaluate.binary_metrics(test.data.y, p, list(exp.metrics), base_rate)
-    requests = [test.row(i) for i in _request_rows(len(test.X), calls, seed)]
+    metrics = ctx.score(p)
+    requests = ctx.requests()
     native = latency(model.predict, requests, budget_s=NATIVE_BUDGET_S)
     native_tp = throughput(lambda: model.predict(test), len(test.X))
     onnx = to_onnx(model, test.X.shape[1])
@@ -168,22 +180,8 @@ def _run_model(
         onnx_lat = latency(lambda r: online.predict(r.X), requests)
         onnx_tp = throughput(lambda: batch.predict(test.X), len(test.X))
     return ModelResult(
-        spec.name,
-        metrics,
-        None if oracle is None else evaluate.gap(metrics, oracle),
-        train_seconds,
-        native,
-        onnx_lat,
-        native_tp,
-        onnx_tp,
-        None if onnx is None else len(onnx),
-        parity,
-        spec.interpretability,
-        tuple(model.explain(names)),
-        tuple(spec.pros),
-        tuple(spec.cons),
-    )
-
-
-def _request_rows(n: int, calls: int, seed: int) -> Any:
-    return np.random.default_rng(seed).integers(0, n, calls)
+        spec.name, metrics, None if ctx.oracle is None else evaluate.gap(metrics, ctx.oracle),
+        train_seconds, native, onnx_lat, native_tp, onnx_tp,
+        None if onnx is None else len(onnx), parity, spec.interpretability,
+        tuple(model.explain(ctx.feature_names)), tuple(spec.pros), tuple(spec.cons),
+    )  # fmt: skip

@@ -29,6 +29,6 @@ class OnnxScorer:
         self.output_name = next((o for o in outputs if "prob" in o.lower()), outputs[-1])
 
     def predict(self, X: np.ndarray) -> np.ndarray:
-        """P(y=1) for each row of ``X`` (float32)."""
-        probs = self.session.run([self.output_name], {self.input_name: X})[0]
-        return np.asarray(probs)[:, 1]
+        """P(y=1) for each row of ``X`` (float32); the raw score for a ranker."""
+        out = np.asarray(self.session.run([self.output_name], {self.input_name: X})[0])
+        return out[:, 1] if out.ndim == 2 and out.shape[1] == 2 else out.reshape(-1)

@@ -19,6 +19,10 @@ LABELS = {
     "log_loss": "log loss",
     "normalized_entropy": "NE",
     "ece": "ECE",
+    "ndcg_at_10": "nDCG@10",
+    "mrr": "MRR",
+    "recall_at_10": "recall@10",
+    "precision_at_10": "precision@10",
 }
 
 
@@ -39,10 +43,14 @@ def progress() -> Iterator[Callable[[str], None]]:
 def data_summary(r: PipelineReport) -> None:
     """What was generated, how it was split and encoded."""
     o = out()
+
+    def label(rate: float) -> str:
+        return f"{rate:.2%} positive" if r.task == "binary" else f"mean label {rate:.2f}"
+
     o.print(f"[bold]{r.case}[/] · {r.task} · {r.data_description}")
     o.print(
-        f"Split {r.split}: train {r.rows_train:,} rows ({r.positive_rate_train:.2%} positive),"
-        f" test {r.rows_test:,} ({r.positive_rate_test:.2%} positive)"
+        f"Split {r.split}: train {r.rows_train:,} rows ({label(r.positive_rate_train)}),"
+        f" test {r.rows_test:,} ({label(r.positive_rate_test)})"
     )
     o.print(f"Features: {r.encoding}")
     if r.oracle is None:
@@ -106,7 +114,7 @@ def cost_table(r: PipelineReport) -> None:
         )
     out().print(table)
     out().print(
-        "[dim]Latency: one encoded row per call (feature lookup excluded); onnx = "
+        f"[dim]Latency: one {r.request} per call (feature lookup excluded); onnx = "
         "onnxruntime with 1 thread. Size in KiB/MiB. Parity: max |native − onnx| on "
         "the test set. Compare within one run: this machine's noise is about ±30 %.[/]"
     )

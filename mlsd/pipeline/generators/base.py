@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
@@ -24,6 +24,8 @@ class Dataset:
         ids: high-cardinality id columns (encoded by smoothed historical rate).
         description: one line about the data, for the report.
         levels: for categoricals, the label of each code (for readable coefficients).
+        group: for ranking, the request (query) each row belongs to; rows of a request
+            are contiguous and share one time.
     """
 
     columns: dict[str, np.ndarray]
@@ -35,6 +37,7 @@ class Dataset:
     ids: tuple[str, ...]
     description: str
     levels: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    group: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.y)
@@ -42,17 +45,9 @@ class Dataset:
     def take(self, index: np.ndarray) -> Dataset:
         """Rows at ``index``, same schema."""
         cols = {k: v[index] for k, v in self.columns.items()}
-        return Dataset(
-            cols,
-            self.y[index],
-            self.truth[index],
-            self.time[index],
-            self.numeric,
-            self.categorical,
-            self.ids,
-            self.description,
-            self.levels,
-        )
+        group = None if self.group is None else self.group[index]
+        return replace(self, columns=cols, y=self.y[index], truth=self.truth[index],
+                       time=self.time[index], group=group)  # fmt: skip
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
