@@ -59,6 +59,7 @@ MIGRATIONS: tuple[str, ...] = (
         state TEXT NOT NULL,
         due TEXT NOT NULL,
         fsrs_card TEXT NOT NULL,
+        reps INTEGER NOT NULL DEFAULT 0,
         created_at TEXT NOT NULL
     );
     CREATE INDEX cards_due ON cards(due);

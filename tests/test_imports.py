@@ -48,6 +48,12 @@ def _run(code: str, *argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         ["show", "ad-click-prediction"],
         ["frameworks"],
         ["validate"],
+        ["quiz", "--help"],
+        ["quiz", "--due-only"],  # runs the session path: bank, store, fsrs, rendering
+        ["stats"],
+        ["practice", "--help"],
+        ["history", "--json"],  # --json: with an empty store the plain form only writes stderr
+        ["progress", "--json"],
     ],
     ids=" ".join,
 )

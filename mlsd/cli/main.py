@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from mlsd import __version__
-from mlsd.cli import content, pipeline
+from mlsd.cli import content, pipeline, practice, quiz
 from mlsd.cli.common import ErrorHandlingGroup, State
 
 app = typer.Typer(
@@ -51,6 +51,8 @@ def root(
 
 content.register(app)
 pipeline.register(app)
+practice.register(app)
+quiz.register(app)
 
 
 def main() -> None:
