@@ -35,7 +35,7 @@ def _experiment(
     baseline_only: bool,
 ) -> object:
     from mlsd.pipeline.byo import experiment_from_csv
-    from mlsd.pipeline.run import experiment_for
+    from mlsd.pipeline.run import baseline_name, experiment_for
 
     if (case_id is None) == (data is None):
         raise UsageError("give a case id or --data FILE.csv (not both); see 'mlsd list'")
@@ -46,7 +46,7 @@ def _experiment(
     if target is not None or time_col is not None:
         raise UsageError("--target and --time-col go with --data")
     case = catalog(ctx).case(case_id)  # type: ignore[arg-type]
-    only = ["logistic-regression"] if baseline_only else models
+    only = [baseline_name(case)] if baseline_only else models
     return experiment_for(case, rows, seed, only)
 
 

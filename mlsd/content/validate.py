@@ -121,7 +121,13 @@ def _case_rules(case: Case) -> Iterator[Rule]:
             )
     learned = [m.name for m in pipe.models if m.name not in registry.HEURISTICS]
     if learned and learned[0] not in registry.LEARNED_BASELINES:
-        yield ("pipeline", "models"), "the first learned model must be the linear baseline"
+        yield (
+            ("pipeline", "models"),
+            (
+                "the first non-heuristic model must be the floor "
+                f"({', '.join(registry.LEARNED_BASELINES)})"
+            ),
+        )
     metrics = registry.METRICS_BY_TASK[pipe.task]
     for i, metric in enumerate(pipe.metrics):
         if metric not in metrics:

@@ -14,6 +14,9 @@ GENERATORS: dict[str, str] = {
     "street-patches": "mlsd.pipeline.generators.patches:StreetPatches",
     "video-feed": "mlsd.pipeline.generators.feeds:VideoFeed",
     "feed-engagement": "mlsd.pipeline.generators.feeds:FeedEngagement",
+    "digits-gallery": "mlsd.pipeline.generators.gallery:DigitsGallery",
+    "listing-sessions": "mlsd.pipeline.generators.gallery:ListingSessions",
+    "video-catalog": "mlsd.pipeline.generators.gallery:VideoCatalog",
 }
 """Generator name -> ``module:Class``."""
 
@@ -25,6 +28,9 @@ GENERATOR_TASKS: dict[str, str] = {
     "street-patches": "binary",
     "video-feed": "ranking",
     "feed-engagement": "ranking",
+    "digits-gallery": "retrieval",
+    "listing-sessions": "retrieval",
+    "video-catalog": "retrieval",
 }
 """The task type each generator produces."""
 
@@ -33,7 +39,19 @@ MODELS_BY_TASK: dict[str, tuple[str, ...]] = {
     "ranking": ("popularity", "logistic-regression", "lightgbm-ranker", "mlp"),
     "regression": (),
     "multiclass": (),
-    "retrieval": (),
+    "retrieval": (
+        "popularity",
+        "cooccurrence",
+        "item-embeddings",
+        "raw-exact",
+        "pca-exact",
+        "pca-ivf",
+        "tfidf",
+        "bm25",
+        "lsa-dense",
+        "hybrid-rrf",
+        "ltr-rerank",
+    ),
 }
 
 METRICS_BY_TASK: dict[str, tuple[str, ...]] = {
@@ -41,11 +59,18 @@ METRICS_BY_TASK: dict[str, tuple[str, ...]] = {
     "ranking": ("ndcg_at_10", "mrr", "recall_at_10"),
     "regression": (),
     "multiclass": (),
-    "retrieval": (),
+    "retrieval": ("ndcg_at_10", "mrr", "recall_at_10", "precision_at_10"),
 }
 
 HEURISTICS: tuple[str, ...] = ("historical-rate", "feature-score", "popularity")
 """Rule-based rows that may come before the linear baseline."""
 
-LEARNED_BASELINES: tuple[str, ...] = ("logistic-regression", "linear-regression")
+LEARNED_BASELINES: tuple[str, ...] = (
+    "logistic-regression",
+    "linear-regression",
+    # retrieval's floor is the simplest index: co-views, raw vectors or term matching
+    "cooccurrence",
+    "raw-exact",
+    "tfidf",
+)
 """The interpretable floor; must be the first learned model of every case."""

@@ -79,7 +79,9 @@ class PipelineReport:
             "case": self.case,
             "task": self.task,
             "rows": {"train": self.rows_train, "test": self.rows_test},
-            "positive_rate": {
+            "positive_rate": None
+            if self.task == "retrieval"
+            else {
                 "train": round(self.positive_rate_train, 5),
                 "test": round(self.positive_rate_test, 5),
             },

@@ -17,6 +17,7 @@ from mlsd.pipeline.generators.base import Dataset, build
 from mlsd.pipeline.measure import latency, throughput
 from mlsd.pipeline.models import Inputs, build_model
 from mlsd.pipeline.report import ModelResult, PipelineReport
+from mlsd.pipeline.retrieval import RetrievalData, run_retrieval
 
 Progress = Callable[[str], None]
 TEST_SHARE = 0.2
@@ -29,13 +30,13 @@ class Experiment:
 
     name: str
     task: str
-    data: Dataset
+    data: Dataset | RetrievalData
     models: tuple[ModelSpec, ...]
     metrics: tuple[str, ...]
     has_oracle: bool
 
 
-def generate(case: Case, rows: int | None, seed: int) -> Dataset:
+def generate(case: Case, rows: int | None, seed: int) -> Dataset | RetrievalData:
     """Sample the case's synthetic data with its registered generator."""
     pipe = case.pipeline
     module, cls_name = registry.GENERATORS[pipe.generator].split(":")
@@ -51,12 +52,15 @@ def experiment_for(
 ) -> Experiment:
     """The case's pipeline as an Experiment, optionally restricted to ``only`` models."""
     specs = select_models(case.pipeline.models, only)
-    if case.pipeline.task not in ("binary", "ranking"):
-        raise UsageError(f"task {case.pipeline.task!r} runs through the retrieval engine")
     data = generate(case, rows, seed)
     return Experiment(
         case.id, case.pipeline.task, data, specs, tuple(case.pipeline.metrics), has_oracle=True
     )
+
+
+def baseline_name(case: Case) -> str:
+    """The case's floor: its first model that is not a rule-of-thumb heuristic."""
+    return next(m.name for m in case.pipeline.models if m.name not in registry.HEURISTICS)
 
 
 def select_models(specs: Sequence[ModelSpec], only: Sequence[str] | None) -> tuple[ModelSpec, ...]:
@@ -135,6 +139,9 @@ def run(
         latency_calls: online calls timed per model and runtime.
         progress: called with a short description before each stage.
     """
+    if isinstance(exp.data, RetrievalData):
+        return run_retrieval(exp.name, exp.data, exp.models, exp.metrics, seed,
+                             min(latency_calls, 300), progress)  # fmt: skip
     tell = progress or (lambda _msg: None)
     tell("splitting by time and encoding features")
     train_data, test_data = split_by_time(exp.data)

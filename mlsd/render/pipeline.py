@@ -48,11 +48,15 @@ def data_summary(r: PipelineReport) -> None:
         return f"{rate:.2%} positive" if r.task == "binary" else f"mean label {rate:.2f}"
 
     o.print(f"[bold]{r.case}[/] · {r.task} · {r.data_description}")
-    o.print(
-        f"Split {r.split}: train {r.rows_train:,} rows ({label(r.positive_rate_train)}),"
-        f" test {r.rows_test:,} ({label(r.positive_rate_test)})"
-    )
-    o.print(f"Features: {r.encoding}")
+    if r.task == "retrieval":
+        o.print(f"Split {r.split}; {r.rows_train:,} items indexed")
+        o.print(f"Indexed: {r.encoding}")
+    else:
+        o.print(
+            f"Split {r.split}: train {r.rows_train:,} rows ({label(r.positive_rate_train)}),"
+            f" test {r.rows_test:,} ({label(r.positive_rate_test)})"
+        )
+        o.print(f"Features: {r.encoding}")
     if r.oracle is None:
         o.print(
             "[yellow]Your own data has no known ground truth: there is no oracle row and "
@@ -70,7 +74,8 @@ def quality_table(r: PipelineReport) -> None:
         if metric == primary and r.oracle is not None:
             table.add_column(f"gap ({LABELS.get(metric, metric)})", justify="right")
     if r.oracle is not None:
-        table.add_row("oracle (true probability)", *_cells(r.oracle, None, r), style="green")
+        truth = "true probability" if r.task == "binary" else "true relevance"
+        table.add_row(f"oracle ({truth})", *_cells(r.oracle, None, r), style="green")
     for m in r.models:
         table.add_row(m.name, *_cells(m.metrics, m.oracle_gap, r))
     out().print(table)
@@ -96,7 +101,7 @@ def cost_table(r: PipelineReport) -> None:
         "native µs\np50 / p99",
         "onnx µs\np50 / p99",
         "p99\nspeed-up",
-        "batch rows/s\nnative / onnx",
+        "batch per s\nnative / onnx",
         "onnx\nsize",
         "parity\nmax diff",
     ):
@@ -133,7 +138,9 @@ def _speedup(m: ModelResult) -> str:
 def _rate(x: float | None) -> str:
     if x is None:
         return "—"
-    return f"{x / 1e6:.0f}M" if x >= 1e7 else f"{x / 1e6:.1f}M" if x >= 1e6 else f"{x / 1e3:.0f}k"
+    if x >= 1e6:
+        return f"{x / 1e6:.0f}M" if x >= 1e7 else f"{x / 1e6:.1f}M"
+    return f"{x / 1e3:.0f}k" if x >= 1e4 else f"{x:,.0f}"
 
 
 def _size(n: int | None) -> str:

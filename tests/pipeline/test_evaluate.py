@@ -73,3 +73,29 @@ def test_gap_sign_follows_direction() -> None:
     gap = ev.gap({"roc_auc": 0.85, "log_loss": 0.12}, oracle)
     assert gap["roc_auc"] == pytest.approx(0.05)
     assert gap["log_loss"] == pytest.approx(0.02)
+
+
+def test_ndcg_mrr_recall_by_hand() -> None:
+    # ranked by score: grades [0, 1, 0, 3]
+    y = np.array([3, 0, 1, 0])
+    s = np.array([0.1, 0.9, 0.5, 0.2])
+    dcg = 1 / math.log2(3) + 7 / math.log2(5)
+    ideal = 7 + 1 / math.log2(3)
+    assert ev.ndcg_at(y, s, 10) == pytest.approx(dcg / ideal)
+    assert ev.reciprocal_rank(y, s) == pytest.approx(0.5)
+    assert ev.recall_at(y, s, 2) == pytest.approx(0.5)
+    assert ev.ndcg_at(np.zeros(3), s[:3], 10) is None
+
+
+def test_ties_are_broken_against_the_model() -> None:
+    y = np.array([0, 1, 0])
+    assert ev.reciprocal_rank(y, np.zeros(3)) == pytest.approx(1 / 3)
+
+
+def test_ranking_metrics_average_over_groups_with_a_relevant_item() -> None:
+    y = np.array([1, 0, 0, 0, 0, 1])
+    s = np.array([0.9, 0.1, 0.5, 0.5, 0.9, 0.1])
+    g = np.array([0, 0, 1, 1, 2, 2])  # group 1 has nothing relevant: skipped
+    out = ev.ranking_metrics(y, s, g, ["mrr", "recall_at_10"])
+    assert out["mrr"] == pytest.approx((1.0 + 0.5) / 2)
+    assert out["recall_at_10"] == pytest.approx(1.0)
