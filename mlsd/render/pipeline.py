@@ -194,6 +194,12 @@ def baseline(r: PipelineReport) -> None:
             f"oracle's {r.oracle[primary]:.4f}. Any stronger model must beat this to earn "
             f"its extra cost; at most {lr.oracle_gap[primary]:.4f} is left to win."
         )
+        if lr.oracle_gap[primary] <= 0:
+            msg = (
+                f"The floor: {lr.name} reaches {label} {lr.metrics[primary]:.4f}, level with "
+                f"the oracle's {r.oracle[primary]:.4f}: on a test set this small the "
+                "difference is noise (no model can beat the truth); try more --rows."
+            )
     else:
         msg = (
             f"The floor: {lr.name} reaches {label} {lr.metrics[primary]:.4f}. Any stronger "
