@@ -128,7 +128,8 @@ def _case_rules(case: Case) -> Iterator[Rule]:
                 f"({', '.join(registry.LEARNED_BASELINES)})"
             ),
         )
-    metrics = registry.METRICS_BY_TASK[pipe.task]
+    metrics = (*registry.METRICS_BY_TASK[pipe.task],
+               *registry.GENERATOR_METRICS.get(pipe.generator, ()))  # fmt: skip
     for i, metric in enumerate(pipe.metrics):
         if metric not in metrics:
             yield (

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import numpy as np
 
 EPS = 1e-12
-HIGHER_IS_BETTER = {
+HIGHER_IS_BETTER = {  # metrics not listed here are higher-is-better
     "roc_auc": True,
     "pr_auc": True,
     "log_loss": False,
@@ -97,7 +97,7 @@ def binary_metrics(
 ) -> dict[str, float]:
     """Compute the named binary metrics; NE uses the training ``base_rate``."""
     out = {}
-    for name in names:
+    for name in (n for n in names if n in BINARY):  # others (e.g. ap_50) come from elsewhere
         fn = BINARY[name]
         out[name] = fn(y, p, base_rate) if name == "normalized_entropy" else fn(y, p)
     return out

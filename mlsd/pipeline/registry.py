@@ -62,6 +62,11 @@ METRICS_BY_TASK: dict[str, tuple[str, ...]] = {
     "retrieval": ("ndcg_at_10", "mrr", "recall_at_10", "precision_at_10"),
 }
 
+GENERATOR_METRICS: dict[str, tuple[str, ...]] = {
+    "street-patches": ("ap_50",),  # the patch classifier is also scored as a detector
+}
+"""Metrics only some generators can support, on top of their task's."""
+
 HEURISTICS: tuple[str, ...] = ("historical-rate", "feature-score", "popularity")
 """Rule-based rows that may come before the linear baseline."""
 

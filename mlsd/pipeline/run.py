@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import import_module
+from typing import Any
 
 import numpy as np
 
 from mlsd.content.schema import Case, ModelSpec
 from mlsd.errors import UsageError
 from mlsd.pipeline import evaluate, registry
+from mlsd.pipeline.detection import detection_ap
 from mlsd.pipeline.features import TabularEncoder
 from mlsd.pipeline.generators.base import Dataset, build
 from mlsd.pipeline.measure import latency, throughput
@@ -21,6 +23,7 @@ from mlsd.pipeline.retrieval import RetrievalData, run_retrieval
 
 Progress = Callable[[str], None]
 TEST_SHARE = 0.2
+DETECTION_SCENES = 150
 NATIVE_BUDGET_S = 0.4  # per model: slow native predictors stop early (>= 200 calls)
 
 
@@ -34,17 +37,21 @@ class Experiment:
     models: tuple[ModelSpec, ...]
     metrics: tuple[str, ...]
     has_oracle: bool
+    detector: Any = None  # a generator that can render whole scenes (for AP@0.5)
+    scenes: tuple[Any, ...] = ()
+
+
+def _generator(case: Case) -> Any:
+    module, cls_name = registry.GENERATORS[case.pipeline.generator].split(":")
+    return build(getattr(import_module(module), cls_name), case.pipeline.params)
 
 
 def generate(case: Case, rows: int | None, seed: int) -> Dataset | RetrievalData:
     """Sample the case's synthetic data with its registered generator."""
-    pipe = case.pipeline
-    module, cls_name = registry.GENERATORS[pipe.generator].split(":")
-    generator = build(getattr(import_module(module), cls_name), pipe.params)
-    n = rows if rows is not None else pipe.default_rows
+    n = rows if rows is not None else case.pipeline.default_rows
     if n < 500:
         raise UsageError(f"--rows must be at least 500 (got {n})")
-    return generator.generate(n, seed)
+    return _generator(case).generate(n, seed)
 
 
 def experiment_for(
@@ -53,9 +60,12 @@ def experiment_for(
     """The case's pipeline as an Experiment, optionally restricted to ``only`` models."""
     specs = select_models(case.pipeline.models, only)
     data = generate(case, rows, seed)
-    return Experiment(
-        case.id, case.pipeline.task, data, specs, tuple(case.pipeline.metrics), has_oracle=True
-    )
+    exp = Experiment(case.id, case.pipeline.task, data, specs, tuple(case.pipeline.metrics),
+                     has_oracle=True)  # fmt: skip
+    if "ap_50" in exp.metrics:  # a patch classifier, judged as a detector on whole scenes
+        gen = _generator(case)
+        exp = replace(exp, detector=gen, scenes=tuple(gen.scenes(DETECTION_SCENES, seed)))
+    return exp
 
 
 def baseline_name(case: Case) -> str:
@@ -103,6 +113,7 @@ class _Context:
     base_rate: float
     seed: int
     calls: int
+    encoder: TabularEncoder
 
     def score(self, p: np.ndarray) -> dict[str, float]:
         """The experiment's metrics of predictions ``p`` on the test period."""
@@ -150,8 +161,10 @@ def run(
     test = Inputs(encoder.transform(test_data), test_data)
     base_rate = float(train_data.y.mean())
     oracle = score(exp, test_data, test_data.truth, base_rate) if exp.has_oracle else None
+    if oracle is not None and exp.detector is not None:
+        oracle["ap_50"] = detection_ap(list(exp.scenes), exp.detector.window_truth)
     ctx = _Context(exp, train, test, encoder.feature_names_, oracle, base_rate, seed,
-                   latency_calls)  # fmt: skip
+                   latency_calls, encoder)  # fmt: skip
     results = []
     for spec in exp.models:
         tell(f"{spec.name}: training, exporting to ONNX and timing")
@@ -165,6 +178,17 @@ def run(
     )  # fmt: skip
 
 
+def _detection(model: Any, ctx: _Context) -> float:
+    """AP@0.5 of ``model`` used as a sliding-window detector on the experiment's scenes."""
+    encoder, detector = ctx.encoder, ctx.exp.detector
+
+    def score(blocks: Any) -> Any:
+        windows = detector.window_dataset(blocks)
+        return model.predict(Inputs(encoder.transform(windows), windows))
+
+    return detection_ap(list(ctx.exp.scenes), score)
+
+
 def _run_model(spec: ModelSpec, ctx: _Context) -> ModelResult:
     from mlsd.pipeline.export import to_onnx
     from mlsd.pipeline.serving import OnnxScorer
@@ -176,6 +200,8 @@ def _run_model(spec: ModelSpec, ctx: _Context) -> ModelResult:
     test = ctx.test
     p = model.predict(test)
     metrics = ctx.score(p)
+    if ctx.exp.detector is not None:
+        metrics["ap_50"] = _detection(model, ctx)
     requests = ctx.requests()
     native = latency(model.predict, requests, budget_s=NATIVE_BUDGET_S)
     native_tp = throughput(lambda: model.predict(test), len(test.X))

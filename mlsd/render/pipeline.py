@@ -23,6 +23,7 @@ LABELS = {
     "mrr": "MRR",
     "recall_at_10": "recall@10",
     "precision_at_10": "precision@10",
+    "ap_50": "AP@0.5 (detection)",
 }
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mlsd.pipeline.detection import Scene, iou
 from mlsd.pipeline.generators.base import Dataset, intercept_for_rate, sigmoid
 
 SIZE = 8
@@ -65,17 +66,10 @@ class StreetPatches:
             template = FACE if kind[i] else PLATE
             patches[i] += contrast[i] * np.roll(template, tuple(shift[i]), axis=(0, 1))
         patches += rng.normal(0.0, self.noise, patches.shape)
-        match = (
-            _normalised(patches)
-            @ np.stack([_normalised(FACE[None])[0], _normalised(PLATE[None])[0]]).T
-        )
-        logit = 10.0 * np.max(np.abs(match), axis=1)
+        logit = 10.0 * match_score(patches)
         truth = sigmoid(logit + intercept_for_rate(logit, self.positive_rate))
         y = (rng.random(rows) < truth).astype(np.int8)
-        cols = {f"px_{r}{c}": patches[:, r, c] for r in range(SIZE) for c in range(SIZE)}
-        cols["grad_x"] = np.abs(np.diff(patches, axis=2)).mean(axis=(1, 2))
-        cols["grad_y"] = np.abs(np.diff(patches, axis=1)).mean(axis=(1, 2))
-        cols["contrast"] = patches.reshape(rows, -1).std(axis=1)
+        cols = patch_columns(patches)
         time = np.sort(rng.uniform(0.0, self.days, rows))
         return Dataset(
             cols, y, truth, time, numeric=tuple(cols), categorical=(), ids=(),
@@ -83,12 +77,60 @@ class StreetPatches:
                          f"faces and plates at random contrast and offset"),
         )  # fmt: skip
 
-    def _backgrounds(self, rng: np.random.Generator, rows: int) -> np.ndarray:
-        yy, xx = np.mgrid[0:SIZE, 0:SIZE] / (SIZE - 1)
+    def _backgrounds(self, rng: np.random.Generator, rows: int, size: int = SIZE) -> np.ndarray:
+        yy, xx = np.mgrid[0:size, 0:size] / (size - 1)
         gx, gy = rng.normal(0, 0.4, (2, rows, 1, 1))
         base = rng.uniform(0.2, 0.8, (rows, 1, 1)) + gx * xx + gy * yy
-        edge_at = rng.integers(0, SIZE, rows)
-        edge = (np.arange(SIZE)[None, None, :] >= edge_at[:, None, None]) * rng.normal(
+        edge_at = rng.integers(0, size, rows)
+        edge = (np.arange(size)[None, None, :] >= edge_at[:, None, None]) * rng.normal(
             0, 0.35, (rows, 1, 1)
         )
         return np.asarray(base + edge * (rng.random((rows, 1, 1)) < 0.5))
+
+    def scenes(self, n: int, seed: int, size: int = 32) -> list[Scene]:
+        """Whole street images with 1-3 faces or plates at known places (for AP@0.5)."""
+        rng = np.random.default_rng(seed + 7_919)
+        images = self._backgrounds(rng, n, size)
+        out = []
+        for image in images:
+            boxes: list[tuple[int, int]] = []
+            for _ in range(int(rng.integers(1, 4))):
+                corner = tuple(int(v) for v in rng.integers(0, size - SIZE + 1, 2))
+                if any(iou(corner, b) > 0 for b in boxes):  # type: ignore[arg-type]
+                    continue
+                template = FACE if rng.random() < 0.5 else PLATE
+                sign = rng.choice([-1.0, 1.0])
+                r, c = corner
+                image[r : r + SIZE, c : c + SIZE] += sign * rng.uniform(0.5, 1.2) * template
+                boxes.append(corner)  # type: ignore[arg-type]
+            image += rng.normal(0.0, self.noise, image.shape)
+            out.append(Scene(image, tuple(boxes)))
+        return out
+
+    @staticmethod
+    def window_truth(blocks: np.ndarray) -> np.ndarray:
+        """The oracle's window score (monotone in the true probability)."""
+        return match_score(blocks)
+
+    @staticmethod
+    def window_dataset(blocks: np.ndarray) -> Dataset:
+        """Windows in the training data's schema, so the fitted encoder can take them."""
+        cols = patch_columns(blocks)
+        zeros = np.zeros(len(blocks))
+        return Dataset(cols, zeros.astype(np.int8), zeros, zeros, tuple(cols), (), (), "")
+
+
+def match_score(patches: np.ndarray) -> np.ndarray:
+    """The strongest normalised correlation, of either sign, with either template."""
+    templates = np.stack([_normalised(FACE[None])[0], _normalised(PLATE[None])[0]])
+    return np.asarray(np.max(np.abs(_normalised(patches) @ templates.T), axis=1))
+
+
+def patch_columns(patches: np.ndarray) -> dict[str, np.ndarray]:
+    """The model's view of a patch: its pixels and three cheap gradient statistics."""
+    rows = len(patches)
+    cols = {f"px_{r}{c}": patches[:, r, c] for r in range(SIZE) for c in range(SIZE)}
+    cols["grad_x"] = np.abs(np.diff(patches, axis=2)).mean(axis=(1, 2))
+    cols["grad_y"] = np.abs(np.diff(patches, axis=1)).mean(axis=(1, 2))
+    cols["contrast"] = patches.reshape(rows, -1).std(axis=1)
+    return cols
