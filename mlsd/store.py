@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -19,6 +20,7 @@ from pathlib import Path
 from mlsd.errors import MlsdError
 
 HOME_ENV = "MLSD_HOME"
+BUSY_SECONDS = 10.0
 DB_NAME = "mlsd.db"
 
 MIGRATIONS: tuple[str, ...] = (
@@ -59,7 +61,6 @@ MIGRATIONS: tuple[str, ...] = (
         state TEXT NOT NULL,
         due TEXT NOT NULL,
         fsrs_card TEXT NOT NULL,
-        reps INTEGER NOT NULL DEFAULT 0,
         created_at TEXT NOT NULL
     );
     CREATE INDEX cards_due ON cards(due);
@@ -72,6 +73,10 @@ MIGRATIONS: tuple[str, ...] = (
         correct INTEGER
     );
     CREATE INDEX reviews_card ON reviews(card_id, reviewed_at);
+    """,
+    # 3: how many times each card was reviewed (drives the per-showing choice shuffle)
+    """
+    ALTER TABLE cards ADD COLUMN reps INTEGER NOT NULL DEFAULT 0
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -115,11 +120,12 @@ def connect(path: Path | None = None) -> sqlite3.Connection:
     """
     path = path or db_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path, timeout=10.0, isolation_level=None)
+    conn = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
     try:
-        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute(f"PRAGMA busy_timeout={int(BUSY_SECONDS * 1000)}")
+        _use_wal(conn)
         conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA busy_timeout=10000")
+        _check_integrity(conn)
         migrate(conn)
     except sqlite3.DatabaseError as exc:
         conn.close()
@@ -128,6 +134,27 @@ def connect(path: Path | None = None) -> sqlite3.Connection:
         raise StoreError(f"cannot open the progress database {path}: {exc}") from None
     conn.row_factory = sqlite3.Row
     return conn
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL once; the switch does not wait on the busy timeout, so retry it."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _check_integrity(conn: sqlite3.Connection) -> None:
+    """A file can have a valid header and damaged pages; find out before using it."""
+    result = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+    if result != "ok":
+        raise sqlite3.DatabaseError(f"database disk image is malformed ({result})")
 
 
 def migrate(conn: sqlite3.Connection) -> int:

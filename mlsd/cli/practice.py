@@ -46,9 +46,11 @@ def _ask_answer(step: object) -> Answer:
             break
         command = line.strip()
         if command == ":hint":
-            answer.hints_used += 1
-            n = answer.hints_used
-            render.hint(hints[n - 1] if n <= len(hints) else None, n)
+            if answer.hints_used < len(hints):
+                answer.hints_used += 1
+                render.hint(hints[answer.hints_used - 1], answer.hints_used)
+            else:
+                render.hint(None, answer.hints_used)
         elif command in (":skip", ":quit"):
             answer.skipped, answer.quit = command == ":skip", command == ":quit"
             return answer
@@ -157,7 +159,8 @@ def history(
     if as_json:
         console.print_json([r.to_json() for r in records])
     elif not records:
-        console.note("no practice sessions yet: try 'mlsd practice ad-click-prediction'")
+        what = f"of {case!r} " if case else ""
+        console.note(f"no practice sessions {what}yet: try 'mlsd practice ad-click-prediction'")
     else:
         render.history(records)
 

@@ -58,7 +58,9 @@ def run_practice(
     else:
         session_id = record.id
         opts = replace(opts, mock=record.mode == "mock", minutes=record.minutes or opts.minutes)
-        console.note(f"resuming session {record.id} at step {len(record.steps) + 1}")
+        todo = remaining(steps, record)
+        where = f"step {todo[0].position}" if todo else "its summary"
+        console.note(f"resuming session {record.id} at {where} ({framework})")
     loop = _Loop(conn, session_id, case, steps, ask, rate, clock, opts, record)
     loop.total = len(fw.steps)
     try:

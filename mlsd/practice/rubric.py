@@ -40,11 +40,17 @@ def tokens(text: str) -> list[str]:
 
 
 def _singular(token: str) -> str:
+    """Fold plurals; both the answer and the rubric pass through here, so the canonical
+    form only has to be consistent ("cookie" and "cookies" both become "cooky")."""
     if len(token) > 4 and token.endswith("ies"):
-        return token[:-3] + "y"
-    if len(token) > 3 and token.endswith("s") and not token.endswith("ss"):
-        return token[:-1]
-    return token
+        token = token[:-1]  # cookies -> cookie, queries -> querie
+    elif (
+        len(token) > 4 and token.endswith("es") and token[:-2].endswith(("s", "x", "z", "ch", "sh"))
+    ):
+        token = token[:-2]  # biases -> bias, losses -> loss, matches -> match
+    elif len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is", "as")):
+        token = token[:-1]  # metrics -> metric; bias, status, analysis stay
+    return token[:-2] + "y" if len(token) > 4 and token.endswith("ie") else token
 
 
 def _max_edits(word: str) -> int:

@@ -108,11 +108,15 @@ def summarize(case: Case, steps: list[PracticeStep], record: SessionRecord) -> S
     weakest = tuple(r.step for r in weak)
     covers = [c for w in weakest if w in by_id for c in by_id[w].covers]
     topics = {q.topic for q in case.quiz}
-    review = tuple(f"mlsd quiz --case {case.id} --step {c}" for c in covers if c in topics)
-    return Summary(case.id, rows, weakest, review or tuple(f"mlsd quiz --step {c}" for c in covers))
+    review = tuple(
+        f"mlsd quiz --case {case.id} --step {c}" if c in topics else f"mlsd quiz --step {c}"
+        for c in covers
+    )
+    return Summary(case.id, rows, weakest, review)
 
 
 def _is_weak(row: SummaryRow) -> bool:
-    low_rating = row.rating is not None and row.rating <= WEAK_RATING
-    low_coverage = row.coverage is not None and row.coverage < WEAK_COVERAGE
-    return low_rating or low_coverage
+    """Your own rating decides; coverage only speaks for a step you did not rate."""
+    if row.rating is not None:
+        return row.rating <= WEAK_RATING
+    return row.coverage is not None and row.coverage < WEAK_COVERAGE

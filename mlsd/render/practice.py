@@ -61,9 +61,7 @@ def reveal(step: PracticeStep, result: RubricResult | None, seconds: float,
     if result is not None:
         checklist(result)
     if step.pitfalls:
-        out().print("[bold]Pitfalls[/]")
-        for p in step.pitfalls:
-            out().print(f"  • {escape(p)}")
+        out().print(Markdown("**Pitfalls**\n\n" + "\n".join(f"- {p}" for p in step.pitfalls)))
     if mock:
         over = seconds - step.time_box_minutes * 60
         note = f" ([red]over by {_clock(over)}[/])" if over > 0 else ""
