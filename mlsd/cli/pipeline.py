@@ -50,6 +50,21 @@ def _experiment(
     return experiment_for(case, rows, seed, only)
 
 
+def _run_and_show(exp: object, seed: int, as_json: bool, baseline: bool) -> None:
+    """Run with a progress spinner on stderr; print JSON or the tables."""
+    from mlsd.pipeline.run import run
+    from mlsd.render import pipeline as render
+
+    with render.progress() as tell:
+        report = run(exp, seed=seed, progress=tell)  # type: ignore[arg-type]
+    if as_json:
+        console.print_json(report.to_json())
+    elif baseline:
+        render.baseline(report)
+    else:
+        render.comparison(report)
+
+
 def run_baseline(
     ctx: typer.Context,
     case_id: str | None = CASE_ARG,
@@ -65,16 +80,8 @@ def run_baseline(
     Shows the data, the baseline's metrics beside the oracle (the best any model can do,
     scored with the generator's true probabilities), and its largest coefficients.
     """
-    from mlsd.pipeline.run import run
-    from mlsd.render import pipeline as render
-
     exp = _experiment(ctx, case_id, data, target, time_col, rows, seed, None, True)
-    with render.progress() as tell:
-        report = run(exp, seed=seed, progress=tell)  # type: ignore[arg-type]
-    if as_json:
-        console.print_json(report.to_json())
-    else:
-        render.baseline(report)
+    _run_and_show(exp, seed, as_json, baseline=True)
 
 
 def compare_models(
@@ -95,19 +102,11 @@ def compare_models(
     Every model is trained on the same time-split data, exported to ONNX, served with
     onnxruntime and timed beside its native predict in the same run.
     """
-    from mlsd.pipeline.run import run
-    from mlsd.render import pipeline as render
-
     names = [m.strip() for m in models.split(",") if m.strip()] if models is not None else None
     if names is not None and not names:
         raise UsageError("--models needs at least one model name")
     exp = _experiment(ctx, case_id, data, target, time_col, rows, seed, names, False)
-    with render.progress() as tell:
-        report = run(exp, seed=seed, progress=tell)  # type: ignore[arg-type]
-    if as_json:
-        console.print_json(report.to_json())
-    else:
-        render.comparison(report)
+    _run_and_show(exp, seed, as_json, baseline=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -73,6 +73,19 @@ def intercept_for_rate(logit: np.ndarray, rate: float) -> float:
     return (lo + hi) / 2
 
 
+def check_params(positive_rate: float | None = None, **minimums: tuple[float, float]) -> None:
+    """Reject a base rate outside (0, 0.5) and any ``name=(value, minimum)`` below its floor.
+
+    Raises:
+        ValueError: naming the parameter (``build`` turns it into a usage error).
+    """
+    if positive_rate is not None and not 0.0 < positive_rate < 0.5:
+        raise ValueError("positive_rate must be in (0, 0.5)")
+    for name, (value, floor) in minimums.items():
+        if value < floor:
+            raise ValueError(f"{name} must be at least {floor:g}")
+
+
 def build(cls: type, params: dict[str, Any]) -> Any:
     """Construct generator ``cls`` from YAML params, rejecting unknown or bad ones."""
     known = {f.name for f in fields(cls)}

@@ -14,7 +14,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mlsd.pipeline.generators.base import Dataset, intercept_for_rate, sigmoid, zipf_ids
+from mlsd.pipeline.generators.base import (
+    Dataset,
+    check_params,
+    intercept_for_rate,
+    sigmoid,
+    zipf_ids,
+)
 
 CATEGORIES = ("apparel", "auto", "beauty", "finance", "food", "games", "home", "travel")
 DEVICES = ("mobile", "desktop", "tablet")
@@ -34,10 +40,7 @@ class ClickLog:
     ad_effect_sd: float = 0.1
 
     def __post_init__(self) -> None:
-        if not 0.0 < self.positive_rate < 0.5:
-            raise ValueError("positive_rate must be in (0, 0.5)")
-        if self.n_users < 10 or self.n_ads < 10:
-            raise ValueError("n_users and n_ads must be at least 10")
+        check_params(self.positive_rate, n_users=(self.n_users, 10), n_ads=(self.n_ads, 10))
 
     def generate(self, rows: int, seed: int) -> Dataset:
         """Sample ``rows`` impressions in time order."""

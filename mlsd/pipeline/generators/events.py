@@ -13,7 +13,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mlsd.pipeline.generators.base import Dataset, intercept_for_rate, sigmoid, zipf_ids
+from mlsd.pipeline.generators.base import (
+    Dataset,
+    check_params,
+    intercept_for_rate,
+    sigmoid,
+    zipf_ids,
+)
 
 CATEGORIES = ("music", "tech", "sports", "food", "arts", "business", "family", "wellness")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -30,10 +36,8 @@ class EventRsvp:
     event_effect_sd: float = 0.2
 
     def __post_init__(self) -> None:
-        if not 0.0 < self.positive_rate < 0.5:
-            raise ValueError("positive_rate must be in (0, 0.5)")
-        if self.n_users < 10 or self.n_events < 10:
-            raise ValueError("n_users and n_events must be at least 10")
+        check_params(self.positive_rate, n_users=(self.n_users, 10),
+                     n_events=(self.n_events, 10))  # fmt: skip
 
     def generate(self, rows: int, seed: int) -> Dataset:
         """Sample ``rows`` (user, event) impressions in time order."""

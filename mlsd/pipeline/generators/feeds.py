@@ -12,7 +12,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mlsd.pipeline.generators.base import Dataset, intercept_for_rate, sigmoid, zipf_ids
+from mlsd.pipeline.generators.base import (
+    Dataset,
+    check_params,
+    intercept_for_rate,
+    sigmoid,
+    zipf_ids,
+)
 
 POST_TYPES = ("text", "photo", "video", "link")
 SOURCES = ("friend", "group", "page")
@@ -49,6 +55,10 @@ class VideoFeed:
     click_rate: float = 0.12
     dims: int = 8
     days: float = 28.0
+
+    def __post_init__(self) -> None:
+        check_params(n_users=(self.n_users, 10), n_videos=(self.n_videos, 50),
+                     candidates=(self.candidates, 2), dims=(self.dims, 1))  # fmt: skip
 
     def generate(self, rows: int, seed: int) -> Dataset:
         """Sample about ``rows`` (request, candidate) rows."""
@@ -109,6 +119,10 @@ class FeedEngagement:
     candidates: int = 40
     click_rate: float = 0.15
     days: float = 28.0
+
+    def __post_init__(self) -> None:
+        check_params(n_viewers=(self.n_viewers, 10), n_authors=(self.n_authors, 10),
+                     candidates=(self.candidates, 2))  # fmt: skip
 
     def generate(self, rows: int, seed: int) -> Dataset:
         """Sample about ``rows`` (request, post) rows."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mlsd.pipeline.generators.base import check_params
 from mlsd.pipeline.retrieval import Corpus, QuerySet, RetrievalData
 
 ORACLE_DEPTH = 100
@@ -25,6 +26,10 @@ class DigitsGallery:
     """
 
     query_share: float = 0.25
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.query_share < 1.0:
+            raise ValueError("query_share must be in (0, 1)")
 
     def generate(self, rows: int, seed: int) -> RetrievalData:
         """Use ``rows`` of the 1,797 images (all by default), shuffled by ``seed``."""
@@ -58,6 +63,11 @@ class ListingSessions:
     dims: int = 4
     session_length: int = 6
     sharpness: float = 5.0
+
+    def __post_init__(self) -> None:
+        per_market = self.n_listings / max(self.n_markets, 1)
+        check_params(n_markets=(self.n_markets, 1), session_length=(self.session_length, 2),
+                     dims=(self.dims, 1), listings_per_market=(per_market, 10))  # fmt: skip
 
     def generate(self, rows: int, seed: int) -> RetrievalData:
         """``rows`` sessions in time order; the last step of later sessions is the test."""
@@ -123,6 +133,10 @@ class VideoCatalog:
     n_topics: int = 300
     concepts: int = 6
     n_queries: int = 900
+
+    def __post_init__(self) -> None:
+        check_params(n_topics=(self.n_topics, 1), concepts=(self.concepts, 5),
+                     n_queries=(self.n_queries, 10))  # fmt: skip
 
     def generate(self, rows: int, seed: int) -> RetrievalData:
         """A catalogue of ``rows`` videos and ``n_queries`` queries in time order."""

@@ -16,7 +16,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mlsd.pipeline.generators.base import Dataset, intercept_for_rate, sigmoid, zipf_ids
+from mlsd.pipeline.generators.base import (
+    Dataset,
+    check_params,
+    intercept_for_rate,
+    sigmoid,
+    zipf_ids,
+)
 
 LANGUAGES = ("en", "es", "pt", "hi", "ar", "id", "tl", "sw")
 LOW_RESOURCE = (5, 6, 7)  # id, tl, sw: the text model saw little training data for them
@@ -33,10 +39,7 @@ class ContentModeration:
     author_effect_sd: float = 0.3
 
     def __post_init__(self) -> None:
-        if not 0.0 < self.positive_rate < 0.5:
-            raise ValueError("positive_rate must be in (0, 0.5)")
-        if self.n_authors < 10:
-            raise ValueError("n_authors must be at least 10")
+        check_params(self.positive_rate, n_authors=(self.n_authors, 10))
 
     def generate(self, rows: int, seed: int) -> Dataset:
         """Sample ``rows`` posts in time order."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mlsd.pipeline.detection import Scene, iou
-from mlsd.pipeline.generators.base import Dataset, intercept_for_rate, sigmoid
+from mlsd.pipeline.generators.base import Dataset, check_params, intercept_for_rate, sigmoid
 
 SIZE = 8
 
@@ -50,8 +50,7 @@ class StreetPatches:
     days: float = 30.0
 
     def __post_init__(self) -> None:
-        if not 0.0 < self.positive_rate < 0.5:
-            raise ValueError("positive_rate must be in (0, 0.5)")
+        check_params(self.positive_rate, object_share=(self.object_share, 0.01))
 
     def generate(self, rows: int, seed: int) -> Dataset:
         """Sample ``rows`` patches in capture-time order."""

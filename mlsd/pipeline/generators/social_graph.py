@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mlsd.pipeline.generators.base import Dataset, intercept_for_rate, sigmoid
+from mlsd.pipeline.generators.base import Dataset, check_params, intercept_for_rate, sigmoid
 
 
 @dataclass(frozen=True)
@@ -29,10 +29,8 @@ class FriendGraph:
     days: float = 30.0
 
     def __post_init__(self) -> None:
-        if not 0.0 < self.positive_rate < 0.5:
-            raise ValueError("positive_rate must be in (0, 0.5)")
-        if self.n_people < 100:
-            raise ValueError("n_people must be at least 100")
+        check_params(self.positive_rate, n_people=(self.n_people, 100),
+                     n_communities=(self.n_communities, 1))  # fmt: skip
 
     def generate(self, rows: int, seed: int) -> Dataset:
         """Sample a graph, then ``rows`` distance-two candidate pairs in time order."""
