@@ -30,16 +30,17 @@ def _markdown(text: str) -> RenderableType:
 
 def case_table(rows: Sequence[CaseSummary]) -> None:
     """`mlsd list`: one row per case."""
+    wide = out().width >= 110  # tags only when there is room for them to read well
     table = Table(box=box.SIMPLE_HEAD, title=f"{len(rows)} case studies", title_justify="left")
     table.add_column("id", style="bold cyan", no_wrap=True)
-    table.add_column("title", ratio=2, overflow="fold")
+    table.add_column("title", ratio=2)
     table.add_column("difficulty", no_wrap=True)
     table.add_column("task", no_wrap=True)
-    table.add_column("tags", ratio=1, style="dim", overflow="fold")
+    if wide:
+        table.add_column("tags", ratio=1, style="dim")
     for r in rows:
-        table.add_row(
-            *(escape(x) for x in (r.id, r.title, r.difficulty, r.task, ", ".join(r.tags[:3])))
-        )
+        cells = [r.id, r.title, r.difficulty, r.task] + ([", ".join(r.tags[:3])] if wide else [])
+        table.add_row(*(escape(x) for x in cells))
     out().print(table)
     out().print(
         "[dim]Next: mlsd show <id>   ·   mlsd practice <id>   ·   mlsd compare-models <id>[/]"
