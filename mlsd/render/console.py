@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from functools import cache
 from typing import Any
@@ -11,10 +12,16 @@ from rich.console import Console
 from rich.markup import escape
 
 
+PIPE_WIDTH = 120  # tables written to a file or pipe need not fit an 80-column default
+
+
 @cache
 def out() -> Console:
-    """Console for results (stdout). Honours NO_COLOR and non-terminals."""
-    return Console(highlight=False)
+    """Console for results (stdout). Honours NO_COLOR, COLUMNS and non-terminals."""
+    console = Console(highlight=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console = Console(highlight=False, width=PIPE_WIDTH)
+    return console
 
 
 @cache

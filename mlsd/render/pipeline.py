@@ -71,11 +71,11 @@ def quality_table(r: PipelineReport) -> None:
     table = Table(title="Quality on the test period", box=box.SIMPLE_HEAD, title_justify="left")
     table.add_column("model", style="bold", no_wrap=True)
     for metric in r.metrics:
-        table.add_column(LABELS.get(metric, metric), justify="right")
+        table.add_column(LABELS.get(metric, metric), justify="right", overflow="fold")
         if metric == primary and r.oracle is not None:
-            table.add_column(f"gap ({LABELS.get(metric, metric)})", justify="right")
+            table.add_column("gap", justify="right", overflow="fold")
     if r.oracle is not None:
-        truth = "true probability" if r.task == "binary" else "true relevance"
+        truth = "the truth" if r.task == "binary" else "true relevance"
         table.add_row(f"oracle ({truth})", *_cells(r.oracle, None, r), style="green")
     for m in r.models:
         table.add_row(m.name, *_cells(m.metrics, m.oracle_gap, r))
@@ -106,7 +106,7 @@ def cost_table(r: PipelineReport) -> None:
         "onnx\nsize",
         "parity\nmax diff",
     ):
-        table.add_column(col, justify="right")
+        table.add_column(col, justify="right", overflow="fold")
     for m in r.models:
         table.add_row(
             m.name,
