@@ -33,7 +33,7 @@ def test_run_baseline_table(runner: CliRunner) -> None:
     result = runner.invoke(app, ["run-baseline", "harmful-content-detection", "--rows", "3000"])
     assert result.exit_code == 0, result.output
     for text in (
-        "oracle (true probability)",
+        "oracle (the truth)",
         "logistic-regression",
         "Largest coefficients",
         "The floor",
@@ -125,7 +125,7 @@ def test_byo_csv_table_says_no_oracle(runner: CliRunner, tmp_path: Path) -> None
     result = runner.invoke(app, ["run-baseline", "--data", str(csv), "--target", "label"])
     assert result.exit_code == 0, result.output
     assert "no known ground truth" in result.stdout
-    assert "oracle (true probability)" not in result.stdout
+    assert "oracle (the truth)" not in result.stdout
 
 
 @pytest.mark.parametrize(
