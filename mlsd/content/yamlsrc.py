@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-
-try:  # libyaml is much faster; fall back to the pure-Python loader
-    from yaml import CSafeLoader as SafeLoader
-except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml import SafeLoader  # type: ignore[assignment]
+if TYPE_CHECKING:  # PyYAML is imported when a file is read: `mlsd list` on a warm cache skips it
+    import yaml
 
 
 @dataclass(frozen=True)
@@ -57,6 +53,8 @@ class YamlDoc:
 
 
 def _child(node: yaml.Node, key: str | int) -> yaml.Node | None:
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         for k, v in node.value:
             if str(k.value) == str(key):
@@ -76,6 +74,8 @@ class YamlParseError(Exception):
 
 def _reject_duplicate_keys(node: yaml.Node, name: str) -> None:
     """PyYAML keeps the last of two equal keys; content treats that as an error."""
+    import yaml
+
     stack = [node]
     while stack:
         current = stack.pop()
@@ -102,6 +102,13 @@ def read_yaml(path: Path, label: str | None = None) -> YamlDoc:
     Raises:
         YamlParseError: unreadable file, invalid UTF-8 or a YAML syntax error.
     """
+    import yaml
+
+    try:  # libyaml is much faster; fall back to the pure-Python loader
+        from yaml import CSafeLoader as SafeLoader
+    except ImportError:  # pragma: no cover - depends on the PyYAML build
+        from yaml import SafeLoader  # type: ignore[assignment]
+
     name = label or str(path)
     try:
         text = path.read_text(encoding="utf-8")

@@ -11,7 +11,6 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-
 PIPE_WIDTH = 120  # tables written to a file or pipe need not fit an 80-column default
 
 
