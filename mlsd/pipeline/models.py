@@ -205,8 +205,8 @@ def _mlp(params: dict[str, Any], seed: int) -> SklearnClassifier:
         "hidden_layer_sizes": (16, 8),
         "alpha": 1e-3,
         "batch_size": 512,
-        "max_iter": 8,
-        "learning_rate_init": 3e-3,
+        "max_iter": 6,
+        "learning_rate_init": 4e-3,
     }
     merged = {**defaults, **params}
     merged["hidden_layer_sizes"] = tuple(merged["hidden_layer_sizes"])

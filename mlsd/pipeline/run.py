@@ -24,7 +24,7 @@ from mlsd.pipeline.retrieval import RetrievalData, run_retrieval
 Progress = Callable[[str], None]
 TEST_SHARE = 0.2
 DETECTION_SCENES = 150
-NATIVE_BUDGET_S = 0.4  # per model: slow native predictors stop early (>= 200 calls)
+NATIVE_BUDGET_S = 0.3  # per model: slow native predictors stop early (>= 200 calls)
 
 
 @dataclass(frozen=True)
