@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
@@ -12,97 +11,6 @@ import typer
 from mlsd.cli.common import JSON_OPTION, catalog
 from mlsd.errors import UsageError
 from mlsd.render import console
-
-EDITOR_TEMPLATE = "\n\n# Write your answer above. Lines starting with '#' are ignored.\n"
-
-
-@dataclass
-class Answer:
-    """What the learner did at one step."""
-
-    text: str = ""
-    skipped: bool = False
-    quit: bool = False
-    hints_used: int = 0
-
-
-def _read(prompt: str) -> str | None:
-    """One line from stdin, or None at end of input."""
-    try:
-        return input(prompt)
-    except EOFError:
-        return None
-
-
-def _ask_answer(step: object) -> Answer:
-    from mlsd.render import practice as render
-
-    hints = list(getattr(step, "hints", ()))
-    answer, lines = Answer(), list[str]()
-    while True:
-        line = _read("> " if not lines else "  ")
-        if line is None:
-            answer.quit = not lines
-            break
-        command = line.strip()
-        if command == ":hint":
-            if answer.hints_used < len(hints):
-                answer.hints_used += 1
-                render.hint(hints[answer.hints_used - 1], answer.hints_used)
-            else:
-                render.hint(None, answer.hints_used)
-        elif command in (":skip", ":quit"):
-            answer.skipped, answer.quit = command == ":skip", command == ":quit"
-            return answer
-        elif command:
-            lines.append(line)
-        elif lines:
-            break
-        else:
-            console.note("(empty answer: type something, or :skip / :quit)")
-    answer.text = "\n".join(lines).strip()
-    return answer
-
-
-def _edit(text: str) -> str | None:
-    """Open $VISUAL/$EDITOR on ``text``; the saved text, or None if the editor failed."""
-    import os
-    import shlex
-    import subprocess
-    import tempfile
-
-    command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    with tempfile.NamedTemporaryFile("w", suffix=".md", delete=False, encoding="utf-8") as f:
-        f.write(text)
-    try:
-        if subprocess.call([*shlex.split(command), f.name]) != 0:
-            return None
-        return Path(f.name).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot run the editor {command!r}: {exc.strerror or exc}") from None
-    finally:
-        os.unlink(f.name)
-
-
-def _ask_editor(step: object) -> Answer:
-    questions = "\n".join(f"# - {q}" for q in getattr(step, "guiding_questions", ()))
-    edited = _edit(EDITOR_TEMPLATE + questions + "\n")
-    if edited is None:
-        return Answer(skipped=True)
-    kept = [line for line in edited.splitlines() if not line.lstrip().startswith("#")]
-    return Answer(text="\n".join(kept).strip())
-
-
-def _ask_rating() -> int | None:
-    from mlsd.render.practice import RATING_PROMPT
-
-    while True:
-        line = _read(f"{RATING_PROMPT}: ")
-        if line is None:
-            return None
-        if line.strip() in ("1", "2", "3", "4"):
-            return int(line.strip())
-        console.note("please type 1, 2, 3 or 4")
 
 
 class Framework(str, Enum):
@@ -134,14 +42,15 @@ def practice(
     the next hint, ':skip' skips the step, ':quit' saves and leaves. Every step is
     saved as soon as you rate it; Ctrl-C saves too, and --resume continues.
     """
+    from mlsd.cli.practice_input import ask_answer, ask_editor, ask_rating
     from mlsd.cli.practice_run import Options, run_practice
 
     if resume and step:
         raise UsageError("--resume continues a whole session; drop --step")
     opts = Options(case_id, framework.value, step, mock or minutes is not None,
                    minutes or 45, resume, editor)  # fmt: skip
-    ask = _ask_editor if editor else _ask_answer
-    code = run_practice(catalog(ctx), opts, ask, _ask_rating, time.monotonic)
+    ask = ask_editor if editor else ask_answer
+    code = run_practice(catalog(ctx), opts, ask, ask_rating, time.monotonic)
     if code:
         raise typer.Exit(code)
 

@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 from mlsd.content.ids import ID_PATTERN
 from mlsd.content.summary import CaseSummary, file_key, from_cache, read_cache, write_cache
-from mlsd.content.yamlsrc import Problem, YamlDoc, YamlParseError, read_yaml
 from mlsd.errors import ContentError, UsageError
 
 if TYPE_CHECKING:  # pydantic costs ~0.2 s to import: only commands that validate pay it
     from pydantic import BaseModel, ValidationError
 
     from mlsd.content.schema import Case, Framework
+    from mlsd.content.yamlsrc import Problem, YamlDoc
 
 CONTENT_DIR_ENV = "MLSD_CONTENT_DIR"
 
@@ -84,6 +84,8 @@ def parse_model(doc: YamlDoc, model: type[BaseModel], label: str) -> BaseModel:
 
 def validation_problems(exc: ValidationError, doc: YamlDoc, label: str) -> list[Problem]:
     """Turn pydantic errors into Problems that name file, line and field."""
+    from mlsd.content.yamlsrc import Problem
+
     problems = []
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
@@ -187,6 +189,8 @@ class Catalog:
 
     @staticmethod
     def _load(path: Path, model: type[BaseModel]) -> BaseModel:
+        from mlsd.content.yamlsrc import Problem, YamlParseError, read_yaml
+
         try:
             doc = read_yaml(path)
         except YamlParseError as exc:
