@@ -83,12 +83,30 @@ def ece(y: np.ndarray, p: np.ndarray, bins: int = 15) -> float:
     return total / len(p)
 
 
+def precision_at_recall(y: np.ndarray, p: np.ndarray, recall: float) -> float:
+    """Precision at the highest threshold that still catches ``recall`` of the positives."""
+    n_pos = int(y.sum())
+    if n_pos == 0:
+        return float("nan")
+    tp = np.cumsum(y[np.argsort(-p, kind="mergesort")])
+    k = int(np.searchsorted(tp, np.ceil(recall * n_pos))) + 1  # rows needed to reach it
+    return float(tp[k - 1] / k)
+
+
+def precision_at_top(y: np.ndarray, p: np.ndarray, share: float) -> float:
+    """Precision among the top ``share`` of rows by score (a fixed send or review budget)."""
+    k = max(1, int(np.ceil(share * len(y))))
+    return float(y[np.argsort(-p, kind="mergesort")[:k]].mean())
+
+
 BINARY: dict[str, Callable[..., float]] = {
     "roc_auc": roc_auc,
     "pr_auc": pr_auc,
     "log_loss": log_loss,
     "normalized_entropy": normalized_entropy,
     "ece": ece,
+    "precision_at_recall_80": lambda y, p: precision_at_recall(y, p, 0.8),
+    "precision_at_5pct": lambda y, p: precision_at_top(y, p, 0.05),
 }
 
 

@@ -14,6 +14,9 @@ GENERATORS: dict[str, str] = {
     "street-patches": "mlsd.pipeline.generators.patches:StreetPatches",
     "video-feed": "mlsd.pipeline.generators.feeds:VideoFeed",
     "feed-engagement": "mlsd.pipeline.generators.feeds:FeedEngagement",
+    "payments": "mlsd.pipeline.generators.risk:Payments",
+    "push-candidates": "mlsd.pipeline.generators.risk:PushCandidates",
+    "passage-corpus": "mlsd.pipeline.generators.gallery:PassageCorpus",
     "digits-gallery": "mlsd.pipeline.generators.gallery:DigitsGallery",
     "listing-sessions": "mlsd.pipeline.generators.gallery:ListingSessions",
     "video-catalog": "mlsd.pipeline.generators.gallery:VideoCatalog",
@@ -28,6 +31,9 @@ GENERATOR_TASKS: dict[str, str] = {
     "street-patches": "binary",
     "video-feed": "ranking",
     "feed-engagement": "ranking",
+    "payments": "binary",
+    "push-candidates": "binary",
+    "passage-corpus": "retrieval",
     "digits-gallery": "retrieval",
     "listing-sessions": "retrieval",
     "video-catalog": "retrieval",
@@ -55,7 +61,15 @@ MODELS_BY_TASK: dict[str, tuple[str, ...]] = {
 }
 
 METRICS_BY_TASK: dict[str, tuple[str, ...]] = {
-    "binary": ("roc_auc", "pr_auc", "log_loss", "normalized_entropy", "ece"),
+    "binary": (
+        "roc_auc",
+        "pr_auc",
+        "log_loss",
+        "normalized_entropy",
+        "ece",
+        "precision_at_recall_80",
+        "precision_at_5pct",
+    ),
     "ranking": ("ndcg_at_10", "mrr", "recall_at_10"),
     "regression": (),
     "multiclass": (),
@@ -77,5 +91,6 @@ LEARNED_BASELINES: tuple[str, ...] = (
     "cooccurrence",
     "raw-exact",
     "tfidf",
+    "bm25",
 )
 """The interpretable floor; must be the first learned model of every case."""

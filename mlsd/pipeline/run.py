@@ -15,14 +15,13 @@ from mlsd.errors import UsageError
 from mlsd.pipeline import evaluate, registry
 from mlsd.pipeline.detection import detection_ap
 from mlsd.pipeline.features import TabularEncoder
-from mlsd.pipeline.generators.base import Dataset, build
+from mlsd.pipeline.generators.base import TEST_SHARE, Dataset, build
 from mlsd.pipeline.measure import latency, throughput
 from mlsd.pipeline.models import Inputs, build_model
 from mlsd.pipeline.report import ModelResult, PipelineReport
 from mlsd.pipeline.retrieval import RetrievalData, run_retrieval
 
 Progress = Callable[[str], None]
-TEST_SHARE = 0.2
 DETECTION_SCENES = 150
 NATIVE_BUDGET_S = 0.3  # per model: slow native predictors stop early (>= 200 calls)
 

@@ -24,6 +24,8 @@ LABELS = {
     "recall_at_10": "recall@10",
     "precision_at_10": "precision@10",
     "ap_50": "AP@0.5 (detection)",
+    "precision_at_recall_80": "precision @ recall 0.8",
+    "precision_at_5pct": "precision @ top 5 %",
 }
 
 

@@ -99,3 +99,12 @@ def test_ranking_metrics_average_over_groups_with_a_relevant_item() -> None:
     out = ev.ranking_metrics(y, s, g, ["mrr", "recall_at_10"])
     assert out["mrr"] == pytest.approx((1.0 + 0.5) / 2)
     assert out["recall_at_10"] == pytest.approx(1.0)
+
+
+def test_precision_at_recall_and_at_top_by_hand() -> None:
+    y = np.array([1, 0, 1, 0, 1, 0, 0, 0, 0, 0])
+    p = np.linspace(1.0, 0.1, 10)
+    # catching 80 % of 3 positives needs all 3: they are in the top 5 rows
+    assert ev.precision_at_recall(y, p, 0.8) == pytest.approx(3 / 5)
+    assert ev.precision_at_top(y, p, 0.2) == pytest.approx(1 / 2)
+    assert math.isnan(ev.precision_at_recall(np.zeros(3), p[:3], 0.8))

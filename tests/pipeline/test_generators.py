@@ -81,3 +81,14 @@ def test_build_rejects_unknown_and_bad_params() -> None:
         build(ClickLog, {"colour": 1})
     with pytest.raises(UsageError, match="positive_rate"):
         build(ClickLog, {"positive_rate": 0.9})
+
+
+def test_payment_labels_arrive_late_only_in_training() -> None:
+    from mlsd.pipeline.generators.risk import Payments
+
+    ds = Payments().generate(200_000, seed=0)
+    cut = round(len(ds) * 0.8)
+    recent = (ds.time[:cut] > ds.time[cut] - 10) & (np.arange(cut) < cut)
+    # recent training fraud is under-reported; the test period's labels have matured
+    assert ds.y[:cut][recent].mean() < 0.7 * ds.truth[:cut][recent].mean()
+    assert abs(ds.y[cut:].mean() - ds.truth[cut:].mean()) < 0.0006

@@ -50,6 +50,10 @@ class Dataset:
                        time=self.time[index], group=group)  # fmt: skip
 
 
+TEST_SHARE = 0.2
+"""The latest fifth of every dataset's time span is its test period (see run.split_by_time)."""
+
+
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """Numerically stable logistic function."""
     return np.exp(-np.logaddexp(0.0, -z))

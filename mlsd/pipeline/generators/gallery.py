@@ -206,3 +206,73 @@ def _word(topic: int, concept: int, synonym: bool) -> str:
 def _zipf(n: int, exponent: float) -> np.ndarray:
     w = 1.0 / np.arange(1, n + 1) ** exponent
     return np.asarray(w / w.sum())
+
+
+@dataclass(frozen=True)
+class PassageCorpus:
+    """Documents cut into passages of ``chunk_words`` words, and questions they answer.
+
+    Each document is about one entity (a product, a team, a policy), named once at the
+    start, and states facts as concept words in one of two surface forms; a question
+    names the entity and a concept, so its answer passage may share no word with it.
+    The passage holding the fact asked about is grade 3; the document's others grade 1.
+    Larger chunks hold more facts each: fewer passages to search, but each answer
+    passage is diluted by the others (the chunk-size trade-off).
+    """
+
+    n_topics: int = 60
+    concepts: int = 40
+    facts_per_doc: int = 12
+    chunk_words: int = 40
+    n_queries: int = 900
+
+    def __post_init__(self) -> None:
+        check_params(n_topics=(self.n_topics, 1), concepts=(self.concepts, self.facts_per_doc),
+                     chunk_words=(self.chunk_words, 8), n_queries=(self.n_queries, 10))  # fmt: skip
+
+    def generate(self, rows: int, seed: int) -> RetrievalData:
+        """About ``rows`` passages; questions in time order (earlier ones train a re-ranker)."""
+        rng = np.random.default_rng(seed)
+        words_per_fact = 8
+        n_docs = max(rows * self.chunk_words // (self.facts_per_doc * words_per_fact), 10)
+        texts: list[str] = []
+        owner: list[int] = []
+        facts: list[tuple[int, int, int, int]] = []  # (doc, topic, concept, passage)
+        for d in range(n_docs):
+            topic = int(rng.integers(0, self.n_topics))
+            words: list[str] = []
+            fact_at: list[tuple[int, int]] = []
+            for k, c in enumerate(rng.choice(self.concepts, self.facts_per_doc, replace=False)):
+                fact_at.append((int(c), len(words)))
+                # the document names its subject once, up front, as real documents do
+                words += ([f"entity{d}"] if k == 0 else []) + [_word(topic, c, rng.random() < 0.5)]
+                words += [f"t{topic}filler{int(w)}" for w in rng.integers(0, 30, 3)]
+                words += [f"common{int(w)}" for w in rng.zipf(1.5, words_per_fact - 5) % 200]
+            first = len(texts)
+            for start in range(0, len(words), self.chunk_words):
+                texts.append(" ".join(words[start : start + self.chunk_words]))
+                owner.append(d)
+            facts += [(d, topic, c, first + pos // self.chunk_words) for c, pos in fact_at]
+        owner_arr = np.array(owner)
+        picks = rng.choice(len(facts), min(self.n_queries, len(facts)), replace=False)
+        payloads, judged = [], []
+        for i in picks.tolist():
+            d, topic, c, passage = facts[i]
+            payloads.append(f"entity{d} {_word(topic, c, rng.random() < 0.5)}")
+            ids = np.flatnonzero(owner_arr == d)
+            grades = np.where(ids == passage, 3.0, 1.0)
+            order = np.concatenate([[passage], ids[ids != passage]])
+            judged.append(((ids, grades), order))
+        cut = int(len(payloads) * 2 / 3)
+        sets = [QuerySet(payloads[a:b], [j[0] for j in judged[a:b]], [j[1] for j in judged[a:b]],
+                         relevant_grade=3)
+                for a, b in ((0, cut), (cut, len(payloads)))]  # fmt: skip
+        corpus = Corpus(len(texts), texts=tuple(texts),
+                        popularity=rng.lognormal(3.0, 1.0, len(texts)),
+                        extra={"age_days": rng.exponential(300.0, len(texts))})  # fmt: skip
+        return RetrievalData(
+            corpus, sets[0], sets[1],
+            f"{len(texts):,} passages of {self.chunk_words} words from {n_docs:,} documents; "
+            f"{len(payloads):,} questions",
+            "passages as word tokens (synthetic vocabulary with synonyms)",
+        )  # fmt: skip
