@@ -75,10 +75,11 @@ def run_baseline(
     time_col: str | None = TIME_COL,
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Run the logistic-regression floor on a case's synthetic data (or your CSV).
+    """Run the case's floor on its synthetic data (or logistic regression on your CSV).
 
-    Shows the data, the baseline's metrics beside the oracle (the best any model can do,
-    scored with the generator's true probabilities), and its largest coefficients.
+    The floor is logistic regression, or the simplest index for retrieval cases. Shows
+    the data, the floor's metrics beside the oracle (the best any model can do, scored
+    with the generator's truth), and its largest coefficients where it has them.
     """
     exp = _experiment(ctx, case_id, data, target, time_col, rows, seed, None, True)
     _run_and_show(exp, seed, as_json, baseline=True)
