@@ -19,6 +19,7 @@ HIGHER_IS_BETTER = {  # metrics not listed here are higher-is-better
     "log_loss": False,
     "normalized_entropy": False,
     "ece": False,
+    "group_auc_gap": False,
 }
 
 
@@ -110,14 +111,30 @@ BINARY: dict[str, Callable[..., float]] = {
 }
 
 
+def group_auc_gap(y: np.ndarray, p: np.ndarray, groups: np.ndarray) -> float:
+    """Largest difference in ROC AUC between groups (0 = the model ranks all alike)."""
+    aucs = [roc_auc(y[groups == g], p[groups == g]) for g in np.unique(groups)]
+    kept = [a for a in aucs if not np.isnan(a)]
+    return float(max(kept) - min(kept)) if len(kept) > 1 else float("nan")
+
+
 def binary_metrics(
-    y: np.ndarray, p: np.ndarray, names: list[str], base_rate: float
+    y: np.ndarray,
+    p: np.ndarray,
+    names: list[str],
+    base_rate: float,
+    groups: np.ndarray | None = None,
 ) -> dict[str, float]:
-    """Compute the named binary metrics; NE uses the training ``base_rate``."""
+    """Compute the named binary metrics; NE uses the training ``base_rate``.
+
+    ``group_auc_gap`` needs ``groups``: the protected attribute, audited, never a feature.
+    """
     out = {}
     for name in (n for n in names if n in BINARY):  # others (e.g. ap_50) come from elsewhere
         fn = BINARY[name]
         out[name] = fn(y, p, base_rate) if name == "normalized_entropy" else fn(y, p)
+    if "group_auc_gap" in names and groups is not None:
+        out["group_auc_gap"] = group_auc_gap(y, p, groups)
     return out
 
 

@@ -17,6 +17,7 @@ GENERATORS: dict[str, str] = {
     "payments": "mlsd.pipeline.generators.risk:Payments",
     "push-candidates": "mlsd.pipeline.generators.risk:PushCandidates",
     "passage-corpus": "mlsd.pipeline.generators.gallery:PassageCorpus",
+    "loan-applications": "mlsd.pipeline.generators.risk:LoanApplications",
     "digits-gallery": "mlsd.pipeline.generators.gallery:DigitsGallery",
     "listing-sessions": "mlsd.pipeline.generators.gallery:ListingSessions",
     "video-catalog": "mlsd.pipeline.generators.gallery:VideoCatalog",
@@ -34,6 +35,7 @@ GENERATOR_TASKS: dict[str, str] = {
     "payments": "binary",
     "push-candidates": "binary",
     "passage-corpus": "retrieval",
+    "loan-applications": "binary",
     "digits-gallery": "retrieval",
     "listing-sessions": "retrieval",
     "video-catalog": "retrieval",
@@ -78,6 +80,7 @@ METRICS_BY_TASK: dict[str, tuple[str, ...]] = {
 
 GENERATOR_METRICS: dict[str, tuple[str, ...]] = {
     "street-patches": ("ap_50",),  # the patch classifier is also scored as a detector
+    "loan-applications": ("group_auc_gap",),  # a protected group is audited, not a feature
 }
 """Metrics only some generators can support, on top of their task's."""
 

@@ -135,7 +135,7 @@ def score(exp: Experiment, data: Dataset, p: np.ndarray, base_rate: float) -> di
     if exp.task == "ranking":
         assert data.group is not None
         return evaluate.ranking_metrics(data.y, p, data.group, names)
-    return evaluate.binary_metrics(data.y, p, names, base_rate)
+    return evaluate.binary_metrics(data.y, p, names, base_rate, data.columns.get("group"))
 
 
 def run(

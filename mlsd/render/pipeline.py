@@ -26,6 +26,7 @@ LABELS = {
     "ap_50": "AP@0.5 (detection)",
     "precision_at_recall_80": "precision @ recall 0.8",
     "precision_at_5pct": "precision @ top 5 %",
+    "group_auc_gap": "ROC AUC gap between groups",
 }
 
 

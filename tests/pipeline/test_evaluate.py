@@ -108,3 +108,12 @@ def test_precision_at_recall_and_at_top_by_hand() -> None:
     assert ev.precision_at_recall(y, p, 0.8) == pytest.approx(3 / 5)
     assert ev.precision_at_top(y, p, 0.2) == pytest.approx(1 / 2)
     assert math.isnan(ev.precision_at_recall(np.zeros(3), p[:3], 0.8))
+
+
+def test_group_auc_gap_by_hand() -> None:
+    y = np.array([1, 0, 1, 0, 1, 0])
+    p = np.array([0.9, 0.1, 0.4, 0.6, 0.8, 0.2])
+    g = np.array([0, 0, 1, 1, 0, 0])
+    # group 0 ranks perfectly (AUC 1), group 1 backwards (AUC 0)
+    assert ev.group_auc_gap(y, p, g) == pytest.approx(1.0)
+    assert math.isnan(ev.group_auc_gap(y, p, np.zeros(6)))

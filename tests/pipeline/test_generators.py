@@ -92,3 +92,16 @@ def test_payment_labels_arrive_late_only_in_training() -> None:
     # recent training fraud is under-reported; the test period's labels have matured
     assert ds.y[:cut][recent].mean() < 0.7 * ds.truth[:cut][recent].mean()
     assert abs(ds.y[cut:].mean() - ds.truth[cut:].mean()) < 0.0006
+
+
+def test_protected_group_is_audited_but_never_a_feature() -> None:
+    from mlsd.pipeline.generators.risk import LoanApplications
+
+    ds = LoanApplications().generate(5_000, seed=0)
+    assert "group" in ds.columns
+    assert "group" not in (*ds.numeric, *ds.categorical, *ds.ids)
+    # income is a proxy: it differs by group
+    incomes = ds.columns["income"]
+    assert np.median(incomes[ds.columns["group"] == 1]) < np.median(
+        incomes[ds.columns["group"] == 0]
+    )
