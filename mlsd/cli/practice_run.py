@@ -58,8 +58,8 @@ def run_practice(
     else:
         session_id = record.id
         opts = replace(opts, mock=record.mode == "mock", minutes=record.minutes or opts.minutes)
-        todo = remaining(steps, record)
-        where = f"step {todo[0].position}" if todo else "its summary"
+        pending = remaining(steps, record)
+        where = f"step {pending[0].position}" if pending else "its summary"
         console.note(f"resuming session {record.id} at {where} ({framework})")
     loop = _Loop(conn, session_id, case, steps, ask, rate, clock, opts, record)
     loop.total = len(fw.steps)
@@ -84,8 +84,8 @@ class _Loop:
         self.started = clock()
         self.total = len(steps)
 
-    def run(self, todo: list[PracticeStep]) -> int:
-        for step in todo:
+    def run(self, pending: list[PracticeStep]) -> int:
+        for step in pending:
             if not self._one(step):
                 render.resume_hint(self.case.id, self.saved)
                 return 0
