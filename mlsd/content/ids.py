@@ -13,7 +13,5 @@ SEVEN_STEPS: tuple[str, ...] = (
 )
 """The canonical step ids every case study is written against."""
 
-TASK_TYPES: tuple[str, ...] = ("binary", "ranking", "regression", "multiclass", "retrieval")
-
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 QUIZ_ID_PATTERN = r"^[a-z0-9]+([.-][a-z0-9]+)*$"

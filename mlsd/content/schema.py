@@ -11,12 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from mlsd.content.ids import (  # noqa: F401  (SEVEN_STEPS, TASK_TYPES re-exported)
-    ID_PATTERN,
-    QUIZ_ID_PATTERN,
-    SEVEN_STEPS,
-    TASK_TYPES,
-)
+from mlsd.content.ids import ID_PATTERN, QUIZ_ID_PATTERN, SEVEN_STEPS
 
 StepId = Literal["clarify", "metrics", "data", "features", "model", "serving", "monitoring"]
 
