@@ -4,6 +4,9 @@ Binary: ROC AUC (tie-aware), PR AUC (average precision), log loss, normalized
 cross-entropy (log loss over the entropy of the training base rate, as in
 He et al., 2014) and expected calibration error over equal-mass bins (with rare
 positives, equal-width bins would put almost every prediction in the first bin).
+Regression: MAE, RMSE, WAPE, and for quantile forecasts the pinball loss and the
+coverage (share of actuals at or below the forecast). Multiclass: accuracy,
+macro-F1, top-2 accuracy and log loss. Ranking: per-request nDCG, MRR, recall.
 """
 
 from __future__ import annotations
@@ -20,7 +23,14 @@ HIGHER_IS_BETTER = {  # metrics not listed here are higher-is-better
     "normalized_entropy": False,
     "ece": False,
     "group_auc_gap": False,
+    "mae": False,
+    "rmse": False,
+    "wape": False,
+    "pinball_90": False,
+    "detection_delay": False,
 }
+TARGETS = {"coverage_90": 0.9}
+"""Metrics judged by their distance from a target, not by their size."""
 
 
 def average_ranks(x: np.ndarray) -> np.ndarray:
@@ -108,7 +118,46 @@ BINARY: dict[str, Callable[..., float]] = {
     "ece": ece,
     "precision_at_recall_80": lambda y, p: precision_at_recall(y, p, 0.8),
     "precision_at_5pct": lambda y, p: precision_at_top(y, p, 0.05),
+    "recall_at_fpr_1pct": lambda y, p: recall_at_fpr(y, p, 0.01),
 }
+
+
+def recall_at_fpr(y: np.ndarray, p: np.ndarray, fpr: float) -> float:
+    """Share of positives scored above the threshold that flags ``fpr`` of the negatives.
+
+    The threshold is the highest score such that at most ``fpr`` of negatives lie
+    strictly above it; ties at the threshold are not flagged.
+    """
+    neg = np.sort(np.asarray(p, dtype=np.float64)[y == 0])[::-1]
+    if len(neg) == 0 or not (y == 1).any():
+        return float("nan")
+    allowed = int(np.floor(fpr * len(neg)))  # negatives that may be flagged
+    threshold = neg[allowed] if allowed < len(neg) else -np.inf
+    return float(np.mean(p[y == 1] > threshold))
+
+
+def event_metrics(y: np.ndarray, p: np.ndarray, event: np.ndarray, time: np.ndarray,
+                  false_alarm_rate: float = 0.01) -> dict[str, float]:  # fmt: skip
+    """Per-event recall and mean detection delay at a fixed alert budget.
+
+    The threshold lets ``false_alarm_rate`` of normal points alert. An event
+    (rows sharing an ``event`` id >= 0, in ``time`` order) is caught if any of its
+    points alerts; its delay is the number of points before the first alert, a
+    missed event counting its full length.
+    """
+    normal = np.sort(np.asarray(p, dtype=np.float64)[y == 0])[::-1]
+    allowed = int(np.floor(false_alarm_rate * len(normal)))
+    threshold = normal[allowed] if allowed < len(normal) else -np.inf
+    caught, delays = [], []
+    for e in np.unique(event[event >= 0]):
+        rows = np.flatnonzero(event == e)
+        rows = rows[np.argsort(time[rows], kind="mergesort")]
+        alerts = np.flatnonzero(p[rows] > threshold)
+        caught.append(len(alerts) > 0)
+        delays.append(alerts[0] if len(alerts) else len(rows))
+    if not caught:
+        return {"event_recall": float("nan"), "detection_delay": float("nan")}
+    return {"event_recall": float(np.mean(caught)), "detection_delay": float(np.mean(delays))}
 
 
 def group_auc_gap(y: np.ndarray, p: np.ndarray, groups: np.ndarray) -> float:
@@ -123,28 +172,96 @@ def binary_metrics(
     p: np.ndarray,
     names: list[str],
     base_rate: float,
-    groups: np.ndarray | None = None,
+    columns: dict[str, np.ndarray] | None = None,
+    time: np.ndarray | None = None,
 ) -> dict[str, float]:
     """Compute the named binary metrics; NE uses the training ``base_rate``.
 
-    ``group_auc_gap`` needs ``groups``: the protected attribute, audited, never a feature.
+    ``group_auc_gap`` needs ``columns["group"]``: the protected attribute, audited,
+    never a feature. ``event_recall`` and ``detection_delay`` need ``columns["event"]``
+    (the anomaly event each row belongs to, -1 for none) and ``time``.
     """
+    cols = columns or {}
     out = {}
     for name in (n for n in names if n in BINARY):  # others (e.g. ap_50) come from elsewhere
         fn = BINARY[name]
         out[name] = fn(y, p, base_rate) if name == "normalized_entropy" else fn(y, p)
-    if "group_auc_gap" in names and groups is not None:
-        out["group_auc_gap"] = group_auc_gap(y, p, groups)
+    if "group_auc_gap" in names and "group" in cols:
+        out["group_auc_gap"] = group_auc_gap(y, p, cols["group"])
+    if {"event_recall", "detection_delay"} & set(names) and "event" in cols and time is not None:
+        events = event_metrics(y, p, cols["event"], time)
+        out.update({k: v for k, v in events.items() if k in names})
     return out
 
 
-def gap(metrics: dict[str, float], oracle: dict[str, float]) -> dict[str, float]:
-    """How far each metric is from the oracle, positive meaning worse than the oracle."""
-    return {
-        k: (oracle[k] - v) if HIGHER_IS_BETTER.get(k, True) else (v - oracle[k])
-        for k, v in metrics.items()
-        if k in oracle
+def pinball(y: np.ndarray, q: np.ndarray, alpha: float) -> float:
+    """Mean quantile (pinball) loss of forecasts ``q`` for the ``alpha`` quantile."""
+    diff = np.asarray(y, dtype=np.float64) - q
+    return float(np.mean(np.maximum(alpha * diff, (alpha - 1) * diff)))
+
+
+REGRESSION: dict[str, Callable[[np.ndarray, np.ndarray], float]] = {
+    "mae": lambda y, q: float(np.mean(np.abs(y - q))),
+    "rmse": lambda y, q: float(np.sqrt(np.mean((y - q) ** 2))),
+    "wape": lambda y, q: float(np.abs(y - q).sum() / max(float(np.abs(y).sum()), EPS)),
+    "pinball_90": lambda y, q: pinball(y, q, 0.9),
+    "coverage_90": lambda y, q: float(np.mean(y <= q)),
+}
+QUANTILE_METRICS = ("pinball_90", "coverage_90")
+
+
+def regression_metrics(y: np.ndarray, pred: np.ndarray, names: list[str],
+                       p90: np.ndarray | None = None) -> dict[str, float]:  # fmt: skip
+    """The named regression metrics; quantile metrics use ``p90`` when given (the oracle)."""
+    y = np.asarray(y, dtype=np.float64)
+    point = np.asarray(pred, dtype=np.float64)
+    quant = point if p90 is None else np.asarray(p90, dtype=np.float64)
+    return {n: REGRESSION[n](y, quant if n in QUANTILE_METRICS else point) for n in names}
+
+
+def macro_f1(y: np.ndarray, label: np.ndarray, n_classes: int) -> float:
+    """Unweighted mean of per-class F1 (a class never predicted nor present is skipped)."""
+    scores = []
+    for k in range(n_classes):
+        tp = float(np.sum((label == k) & (y == k)))
+        fp = float(np.sum((label == k) & (y != k)))
+        fn = float(np.sum((label != k) & (y == k)))
+        if tp + fp + fn > 0:
+            scores.append(2 * tp / (2 * tp + fp + fn))
+    return float(np.mean(scores)) if scores else float("nan")
+
+
+def multiclass_metrics(y: np.ndarray, proba: np.ndarray, names: list[str]) -> dict[str, float]:
+    """Accuracy, macro-F1, top-2 accuracy and log loss of class probabilities ``proba``."""
+    y = np.asarray(y, dtype=np.int64)
+    proba = np.asarray(proba, dtype=np.float64)
+    label = np.argmax(proba, axis=1)
+    fns: dict[str, Callable[[], float]] = {
+        "accuracy": lambda: float(np.mean(label == y)),
+        "macro_f1": lambda: macro_f1(y, label, proba.shape[1]),
+        "top2_accuracy": lambda: float(
+            np.mean((np.argsort(-proba, axis=1, kind="mergesort")[:, :2] == y[:, None]).any(1))
+        ),
+        "log_loss": lambda: float(-np.mean(np.log(np.clip(proba[np.arange(len(y)), y], EPS, 1.0)))),
     }
+    return {n: fns[n]() for n in names if n in fns}
+
+
+def gap(metrics: dict[str, float], oracle: dict[str, float]) -> dict[str, float]:
+    """How far each metric is from the oracle, positive meaning worse than the oracle.
+
+    For a metric with a target (interval coverage), the gap is how much further
+    from the target the model lands than the oracle does.
+    """
+    out = {}
+    for k, v in metrics.items():
+        if k not in oracle:
+            continue
+        if k in TARGETS:
+            out[k] = abs(v - TARGETS[k]) - abs(oracle[k] - TARGETS[k])
+        else:
+            out[k] = (oracle[k] - v) if HIGHER_IS_BETTER.get(k, True) else (v - oracle[k])
+    return out
 
 
 def group_slices(group: np.ndarray) -> list[slice]:
@@ -189,15 +306,24 @@ RANKING: dict[str, Callable[[np.ndarray, np.ndarray], float | None]] = {
     "mrr": reciprocal_rank,
     "recall_at_10": lambda y, s: recall_at(y, s, 10),
 }
+JUDGED = {"ndcg_at_10_judged": "ndcg_at_10"}
+"""Ranking metrics scored against rater judgments (a ``judged`` column) instead of y."""
 
 
-def ranking_metrics(y: np.ndarray, score: np.ndarray, group: np.ndarray, names: list[str]
-                    ) -> dict[str, float]:  # fmt: skip
-    """Mean of each per-request metric over requests that have a relevant item."""
+def ranking_metrics(y: np.ndarray, score: np.ndarray, group: np.ndarray, names: list[str],
+                    judged: np.ndarray | None = None) -> dict[str, float]:  # fmt: skip
+    """Mean of each per-request metric over requests that have a relevant item.
+
+    ``*_judged`` metrics use the ``judged`` relevance grades in place of ``y``.
+    """
     slices = group_slices(group)
     out = {}
     for name in names:
-        values = [RANKING[name](y[s], score[s]) for s in slices]
+        if name in JUDGED and judged is None:
+            continue
+        labels, fn = (judged, RANKING[JUDGED[name]]) if name in JUDGED else (y, RANKING[name])
+        assert labels is not None
+        values = [fn(labels[s], score[s]) for s in slices]
         kept = [v for v in values if v is not None]
         out[name] = float(np.mean(kept)) if kept else float("nan")
     return out

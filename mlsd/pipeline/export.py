@@ -30,7 +30,7 @@ def _sklearn(estimator: Any, n_features: int) -> bytes:
     proto = convert_sklearn(
         estimator,
         initial_types=[("input", FloatTensorType([None, n_features]))],
-        options={id(estimator): {"zipmap": False}},
+        options={id(estimator): {"zipmap": False}} if hasattr(estimator, "predict_proba") else None,
         target_opset={"": SKL2ONNX_OPSET, "ai.onnx.ml": 3},
     )
     return bytes(proto.SerializeToString())

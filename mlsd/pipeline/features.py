@@ -2,9 +2,11 @@
 
 - numeric columns: standardised with train-period mean and deviation;
 - low-cardinality categoricals: one-hot, one column per level seen in training;
-- high-cardinality ids: smoothed historical positive rate plus log frequency. The
-  rate is fitted out-of-fold on the training rows (so a row never sees its own
-  label) and on all training rows for the test period; unseen ids get the prior.
+- high-cardinality ids: smoothed historical positive rate (the mean target, for
+  regression) plus log frequency. The rate is fitted out-of-fold on the training
+  rows (so a row never sees its own label) and on all training rows for the test
+  period; unseen ids get the prior;
+- free text: hashed word or character n-grams (see :mod:`mlsd.pipeline.text`).
 """
 
 from __future__ import annotations
@@ -49,10 +51,19 @@ class TabularEncoder:
     smoothing: float = 20.0
     n_folds: int = 5
     random_state: int = 0
+    text_buckets: int = 512
 
     def fit_transform(self, train: Dataset) -> np.ndarray:
         """Learn the encoding on ``train`` and return its (out-of-fold) matrix."""
+        if train.classes and train.ids:
+            raise ValueError("id columns are target-encoded, which needs a binary or numeric y")
         self.prior_ = float(train.y.mean())
+        from mlsd.pipeline.text import TextHasher
+
+        self.hashers_ = {
+            c: TextHasher(self.text_buckets, train.analyzer).fit(train.columns[c])
+            for c in train.text
+        }
         num = np.column_stack([train.columns[c] for c in train.numeric]) if train.numeric else None
         self.mean_ = num.mean(axis=0) if num is not None else np.zeros(0)
         self.std_ = num.std(axis=0) + 1e-9 if num is not None else np.zeros(0)
@@ -72,12 +83,20 @@ class TabularEncoder:
     def describe(self, data: Dataset) -> str:
         """One sentence naming the encoding choices, for the report."""
         onehot = sum(len(v) for v in self.levels_.values())
-        return (
-            f"{len(data.numeric)} numeric columns standardised; {len(data.categorical)} "
-            f"categoricals one-hot ({onehot} columns); {len(data.ids)} high-cardinality ids "
-            f"as smoothed historical rate + log count, out-of-fold on train "
-            f"({len(self.feature_names_)} features in all)"
-        )
+        parts = []
+        if data.numeric:
+            parts.append(f"{len(data.numeric)} numeric columns standardised")
+        if data.categorical:
+            parts.append(f"{len(data.categorical)} categorical columns one-hot ({onehot} columns)")
+        if data.ids:
+            what = "mean target" if data.y.dtype.kind == "f" else "historical rate"
+            parts.append(f"{len(data.ids)} high-cardinality id columns as smoothed {what} + "
+                         "log count, out-of-fold on train")  # fmt: skip
+        if data.text:
+            grams = "word unigrams" if data.analyzer == "word" else "character 1-3-grams"
+            parts.append(f"text as {grams} hashed into {self.text_buckets} columns "
+                         "(1 + log tf, L2-normalised)")  # fmt: skip
+        return f"{'; '.join(parts)} ({len(self.feature_names_)} features in all)"
 
     def _oof_ids(self, train: Dataset) -> list[np.ndarray]:
         folds = np.random.default_rng(self.random_state).integers(0, self.n_folds, len(train))
@@ -101,6 +120,7 @@ class TabularEncoder:
         for col, levels in self.levels_.items():
             parts.append((data.columns[col][:, None] == levels[None, :]).astype(float))
         parts += ids
+        parts += [self.hashers_[c].transform(data.columns[c]) for c in data.text]
         return np.column_stack(parts).astype(np.float32)
 
     def _names(self, data: Dataset) -> list[str]:
@@ -110,4 +130,6 @@ class TabularEncoder:
             names += [f"{col}={labels[int(v)] if labels else v}" for v in levels]
         for col in data.ids:
             names += [f"{col}:rate", f"{col}:log_count"]
+        for col in data.text:
+            names += self.hashers_[col].names_
         return names

@@ -58,7 +58,7 @@ class PipelineReport:
     task: str
     rows_train: int
     rows_test: int
-    positive_rate_train: float
+    positive_rate_train: float  # mean target (regression), majority share (multiclass)
     positive_rate_test: float
     data_description: str
     encoding: str
@@ -79,7 +79,7 @@ class PipelineReport:
             "case": self.case,
             "task": self.task,
             "rows": {"train": self.rows_train, "test": self.rows_test},
-            "positive_rate": None
+            _LABEL_KEYS.get(self.task, "positive_rate"): None
             if self.task == "retrieval"
             else {
                 "train": round(self.positive_rate_train, 5),
@@ -92,6 +92,10 @@ class PipelineReport:
             "oracle": None if self.oracle is None else _round(self.oracle),
             "models": [m.to_json() for m in self.models],
         }
+
+
+_LABEL_KEYS = {"regression": "target_mean", "multiclass": "majority_class_share"}
+"""What ``positive_rate_*`` holds for tasks whose labels are not 0/1."""
 
 
 def _round(d: dict[str, float]) -> dict[str, float]:

@@ -97,6 +97,8 @@ def split_by_time(data: Dataset, test_share: float = TEST_SHARE) -> tuple[Datase
     for part, name in ((train, "training"), (test, "test")):
         if part.y.min() == part.y.max():
             raise UsageError(f"the {name} period has only one class; use more rows")
+    if data.classes and len(np.unique(train.y)) < len(data.classes):
+        raise UsageError("some classes never occur in the training period; use more rows")
     return train, test
 
 
@@ -129,13 +131,23 @@ class _Context:
         return [self.test.rows(slices[int(i)]) for i in picks]
 
 
-def score(exp: Experiment, data: Dataset, p: np.ndarray, base_rate: float) -> dict[str, float]:
-    """Task-appropriate metrics of scores ``p`` against ``data``'s labels."""
+def score(exp: Experiment, data: Dataset, p: np.ndarray, base_rate: float,
+          oracle: bool = False) -> dict[str, float]:  # fmt: skip
+    """Task-appropriate metrics of predictions ``p`` against ``data``'s labels.
+
+    With ``oracle``, quantile metrics of a regression use the true P90 the generator
+    recorded (``true_p90``), since the truth itself is the expected value.
+    """
     names = list(exp.metrics)
     if exp.task == "ranking":
         assert data.group is not None
-        return evaluate.ranking_metrics(data.y, p, data.group, names)
-    return evaluate.binary_metrics(data.y, p, names, base_rate, data.columns.get("group"))
+        return evaluate.ranking_metrics(data.y, p, data.group, names, data.columns.get("judged"))
+    if exp.task == "regression":
+        p90 = data.columns.get("true_p90") if oracle else None
+        return evaluate.regression_metrics(data.y, p, names, p90)
+    if exp.task == "multiclass":
+        return evaluate.multiclass_metrics(data.y, p, names)
+    return evaluate.binary_metrics(data.y, p, names, base_rate, data.columns, data.time)
 
 
 def run(
@@ -159,7 +171,9 @@ def run(
     train = Inputs(encoder.fit_transform(train_data), train_data)
     test = Inputs(encoder.transform(test_data), test_data)
     base_rate = float(train_data.y.mean())
-    oracle = score(exp, test_data, test_data.truth, base_rate) if exp.has_oracle else None
+    oracle = None
+    if exp.has_oracle:
+        oracle = score(exp, test_data, test_data.truth, base_rate, oracle=True)
     if oracle is not None and exp.detector is not None:
         oracle["ap_50"] = detection_ap(list(exp.scenes), exp.detector.window_truth)
     ctx = _Context(exp, train, test, encoder.feature_names_, oracle, base_rate, seed,
@@ -169,12 +183,20 @@ def run(
         tell(f"{spec.name}: training, exporting to ONNX and timing")
         results.append(_run_model(spec, ctx))
     return PipelineReport(
-        exp.name, exp.task, len(train_data), len(test_data), base_rate,
-        float(test_data.y.mean()), exp.data.description, encoder.describe(train_data),
+        exp.name, exp.task, len(train_data), len(test_data), *_label_summary(train_data, test_data),
+        exp.data.description, encoder.describe(train_data),
         f"by time: first {1 - TEST_SHARE:.0%} of the period trains, last {TEST_SHARE:.0%} tests",
         exp.metrics, oracle, tuple(results),
         request="request (one candidate list)" if test_data.group is not None else "row",
     )  # fmt: skip
+
+
+def _label_summary(train: Dataset, test: Dataset) -> tuple[float, float]:
+    """Positive rate or mean label; for multiclass, the training majority class's share."""
+    if train.classes:
+        major = int(np.bincount(train.y).argmax())
+        return float(np.mean(train.y == major)), float(np.mean(test.y == major))
+    return float(train.y.mean()), float(test.y.mean())
 
 
 def _detection(model: Any, ctx: _Context) -> float:
@@ -192,7 +214,7 @@ def _run_model(spec: ModelSpec, ctx: _Context) -> ModelResult:
     from mlsd.pipeline.export import to_onnx
     from mlsd.pipeline.serving import OnnxScorer
 
-    model = build_model(spec.name, spec.params, ctx.seed)
+    model = build_model(spec.name, spec.params, ctx.seed, ctx.exp.task)
     start = time.perf_counter()
     model.fit(ctx.train)
     train_seconds = time.perf_counter() - start
@@ -208,6 +230,8 @@ def _run_model(spec: ModelSpec, ctx: _Context) -> ModelResult:
     onnx_lat = onnx_tp = parity = None
     if onnx is not None:
         online, batch = OnnxScorer(onnx, online=True), OnnxScorer(onnx, online=False)
+        if ctx.exp.task == "multiclass":
+            online.multiclass = batch.multiclass = True
         parity = float(np.max(np.abs(batch.predict(test.X) - p)))
         onnx_lat = latency(lambda r: online.predict(r.X), requests)
         onnx_tp = throughput(lambda: batch.predict(test.X), len(test.X))

@@ -9,13 +9,16 @@ import numpy as np
 
 
 class OnnxScorer:
-    """Scores float32 rows with an onnxruntime session, returning P(y=1).
+    """Scores float32 rows with an onnxruntime session, returning P(y=1) (or the value).
 
     Online sessions use one intra-op thread (a request is one row; threads only add
     hand-off cost); batch sessions use every core. Only the probability output is
     fetched, and logging is quietened (the LightGBM export declares a label shape
     that makes onnxruntime warn on every batch call).
     """
+
+    multiclass = False
+    """Return every class's probability instead of P(y=1)."""
 
     def __init__(self, model_bytes: bytes, online: bool = True) -> None:
         import onnxruntime as ort
@@ -42,4 +45,6 @@ class OnnxScorer:
             out = np.asarray(self._run(self._fetch, feeds, None)[0])
         else:  # pragma: no cover - only if onnxruntime drops its private binding
             out = np.asarray(self.session.run(self._fetch, feeds)[0])
+        if self.multiclass:
+            return out
         return out[:, 1] if out.ndim == 2 and out.shape[1] == 2 else out.reshape(-1)

@@ -26,6 +26,10 @@ class Dataset:
         levels: for categoricals, the label of each code (for readable coefficients).
         group: for ranking, the request (query) each row belongs to; rows of a request
             are contiguous and share one time.
+        text: free-text columns (arrays of str), hashed into n-gram features.
+        analyzer: how text is cut: ``"word"`` unigrams or ``"char"`` 1-3-grams.
+        classes: for multiclass data, the name of each label code; ``truth`` is then a
+            (rows, classes) matrix of true class probabilities.
     """
 
     columns: dict[str, np.ndarray]
@@ -38,6 +42,9 @@ class Dataset:
     description: str
     levels: dict[str, tuple[str, ...]] = field(default_factory=dict)
     group: np.ndarray | None = None
+    text: tuple[str, ...] = ()
+    analyzer: str = "word"
+    classes: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.y)
