@@ -21,6 +21,14 @@ GENERATORS: dict[str, str] = {
     "digits-gallery": "mlsd.pipeline.generators.gallery:DigitsGallery",
     "listing-sessions": "mlsd.pipeline.generators.gallery:ListingSessions",
     "video-catalog": "mlsd.pipeline.generators.gallery:VideoCatalog",
+    "search-sessions": "mlsd.pipeline.generators.search:SearchSessions",
+    "query-log": "mlsd.pipeline.generators.search:QueryLog",
+    "delivery-trips": "mlsd.pipeline.generators.forecast:DeliveryTrips",
+    "store-demand": "mlsd.pipeline.generators.forecast:StoreDemand",
+    "short-texts": "mlsd.pipeline.generators.texts:ShortTexts",
+    "support-tickets": "mlsd.pipeline.generators.texts:SupportTickets",
+    "email-stream": "mlsd.pipeline.generators.texts:EmailStream",
+    "metric-series": "mlsd.pipeline.generators.anomalies:MetricSeries",
 }
 """Generator name -> ``module:Class``."""
 
@@ -39,14 +47,29 @@ GENERATOR_TASKS: dict[str, str] = {
     "digits-gallery": "retrieval",
     "listing-sessions": "retrieval",
     "video-catalog": "retrieval",
+    "search-sessions": "ranking",
+    "query-log": "ranking",
+    "delivery-trips": "regression",
+    "store-demand": "regression",
+    "short-texts": "multiclass",
+    "support-tickets": "multiclass",
+    "email-stream": "binary",
+    "metric-series": "binary",
 }
 """The task type each generator produces."""
 
 MODELS_BY_TASK: dict[str, tuple[str, ...]] = {
     "binary": ("historical-rate", "feature-score", "logistic-regression", "lightgbm", "mlp"),
     "ranking": ("popularity", "logistic-regression", "lightgbm-ranker", "mlp"),
-    "regression": (),
-    "multiclass": (),
+    "regression": (
+        "historical-mean",
+        "seasonal-naive",
+        "linear-regression",
+        "lightgbm",
+        "lightgbm-quantile",
+        "mlp",
+    ),
+    "multiclass": ("logistic-regression", "naive-bayes", "lightgbm", "mlp"),
     "retrieval": (
         "popularity",
         "cooccurrence",
@@ -71,20 +94,29 @@ METRICS_BY_TASK: dict[str, tuple[str, ...]] = {
         "ece",
         "precision_at_recall_80",
         "precision_at_5pct",
+        "recall_at_fpr_1pct",
     ),
     "ranking": ("ndcg_at_10", "mrr", "recall_at_10"),
-    "regression": (),
-    "multiclass": (),
+    "regression": ("mae", "rmse", "wape", "pinball_90", "coverage_90"),
+    "multiclass": ("accuracy", "macro_f1", "top2_accuracy", "log_loss"),
     "retrieval": ("ndcg_at_10", "mrr", "recall_at_10", "precision_at_10"),
 }
 
 GENERATOR_METRICS: dict[str, tuple[str, ...]] = {
     "street-patches": ("ap_50",),  # the patch classifier is also scored as a detector
     "loan-applications": ("group_auc_gap",),  # a protected group is audited, not a feature
+    "search-sessions": ("ndcg_at_10_judged",),  # rater grades, free of position bias
+    "metric-series": ("event_recall", "detection_delay"),  # per anomaly, not per point
 }
 """Metrics only some generators can support, on top of their task's."""
 
-HEURISTICS: tuple[str, ...] = ("historical-rate", "feature-score", "popularity")
+HEURISTICS: tuple[str, ...] = (
+    "historical-rate",
+    "historical-mean",
+    "seasonal-naive",
+    "feature-score",
+    "popularity",
+)
 """Rule-based rows that may come before the linear baseline."""
 
 LEARNED_BASELINES: tuple[str, ...] = (
