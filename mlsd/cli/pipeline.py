@@ -50,19 +50,26 @@ def _experiment(
     return experiment_for(case, rows, seed, only)
 
 
-def _run_and_show(exp: object, seed: int, as_json: bool, baseline: bool) -> None:
+def _run_and_show(exp: object, seed: int, as_json: bool, baseline: bool, backtest: int = 0) -> None:
     """Run with a progress spinner on stderr; print JSON or the tables."""
-    from mlsd.pipeline.run import run
+    from mlsd.pipeline.run import backtest_experiment, run
     from mlsd.render import pipeline as render
 
     with render.progress() as tell:
         report = run(exp, seed=seed, progress=tell)  # type: ignore[arg-type]
+        bt = backtest_experiment(exp, backtest, seed, tell) if backtest else None  # type: ignore[arg-type]
     if as_json:
-        console.print_json(report.to_json())
-    elif baseline:
+        data = report.to_json()
+        if bt is not None:
+            data["backtest"] = bt.to_json()
+        console.print_json(data)
+        return
+    if baseline:
         render.baseline(report)
     else:
         render.comparison(report)
+    if bt is not None:
+        render.backtest_table(bt)
 
 
 def run_baseline(
@@ -96,18 +103,29 @@ def compare_models(
     data: Path | None = DATA,
     target: str | None = TARGET,
     time_col: str | None = TIME_COL,
+    backtest: int = typer.Option(
+        0,
+        "--backtest",
+        metavar="K",
+        help="Also retrain at K rolling origins (2-6) and score each model on the window "
+        "after each: the spread shows which differences are noise.",
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Compare the case's models on quality, gap to the oracle, and measured cost.
 
     Every model is trained on the same time-split data, exported to ONNX, served with
-    onnxruntime and timed beside its native predict in the same run.
+    onnxruntime and timed beside its native predict in the same run. With
+    --backtest K, each model is also retrained at K cut-offs over the last 40 % of
+    the period (rolling origin) and scored on the window that follows each.
     """
     names = [m.strip() for m in models.split(",") if m.strip()] if models is not None else None
     if names is not None and not names:
         raise UsageError("--models needs at least one model name")
+    if backtest and not 2 <= backtest <= 6:
+        raise UsageError(f"--backtest takes 2 to 6 windows (got {backtest})")
     exp = _experiment(ctx, case_id, data, target, time_col, rows, seed, names, False)
-    _run_and_show(exp, seed, as_json, baseline=False)
+    _run_and_show(exp, seed, as_json, baseline=False, backtest=backtest)
 
 
 def register(app: typer.Typer) -> None:

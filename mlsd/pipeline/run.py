@@ -191,6 +191,16 @@ def run(
     )  # fmt: skip
 
 
+def backtest_experiment(exp: Experiment, folds: int, seed: int,
+                        progress: Progress | None = None) -> Any:  # fmt: skip
+    """Rolling-origin backtest of ``exp`` (see :mod:`mlsd.pipeline.backtest`)."""
+    from mlsd.pipeline.backtest import backtest
+
+    if isinstance(exp.data, RetrievalData):
+        raise UsageError("--backtest needs a time-ordered tabular case, not retrieval")
+    return backtest(exp, folds, seed, score, progress or (lambda _msg: None))
+
+
 def _label_summary(train: Dataset, test: Dataset) -> tuple[float, float]:
     """Positive rate or mean label; for multiclass, the training majority class's share."""
     if train.classes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from rich import box
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -260,3 +261,32 @@ def comparison(r: PipelineReport) -> None:
     if gbdt is not None:
         top_features(gbdt, "LightGBM: share of total split gain")
     model_notes(r)
+
+
+def backtest_table(bt: Any) -> None:
+    """Each model's primary metric per rolling-origin window, with mean and spread."""
+    label = LABELS.get(bt.metric, bt.metric)
+    table = Table(title=f"Backtest: {label} per window (rolling origin)", box=box.SIMPLE_HEAD,
+                  title_justify="left")  # fmt: skip
+    table.add_column("model", style="bold", no_wrap=True)
+    for i, f in enumerate(bt.folds, 1):
+        table.add_column(f"window {i}\nday {f.start:.0f}-{f.end:.0f}", justify="right")
+    table.add_column("mean", justify="right")
+    table.add_column("sd", justify="right")
+    for name, vals in bt.scores.items():
+        cells = [f"{v:.4f}" for v in vals]
+        mean, sd = float(sum(vals) / len(vals)), _sd(vals)
+        table.add_row(name, *cells, f"{mean:.4f}", f"{sd:.4f}",
+                      style="green" if name == "oracle" else None)  # fmt: skip
+    out().print(table)
+    first = bt.folds[0]
+    out().print(
+        f"[dim]Each window's models train only on the rows before it ({first.train_rows:,} "
+        "rows for window 1, more for later ones) and are scored on it. A gap between two "
+        "models smaller than their sd is not yet evidence.[/]"
+    )
+
+
+def _sd(vals: tuple[float, ...]) -> float:
+    mean = sum(vals) / len(vals)
+    return float((sum((v - mean) ** 2 for v in vals) / len(vals)) ** 0.5)

@@ -141,6 +141,8 @@ def test_byo_csv_table_says_no_oracle(runner: CliRunner, tmp_path: Path) -> None
         (["compare-models", "ad-click-prediction", "--models", ","], "at least one model"),
         (["compare-models", "ad-click-prediction", "--rows", "10"], ""),
         (["compare-models", "ad-click-prediction", "--rows", "abc"], ""),
+        (["compare-models", "demand-forecasting", "--backtest", "9"], "2 to 6"),
+        (["compare-models", "visual-search", "--backtest", "3"], "not retrieval"),
     ],
 )
 def test_bad_input_exits_2_without_traceback(
@@ -159,3 +161,36 @@ def test_byo_errors_are_one_line(runner: CliRunner, tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "single class" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_backtest_json_and_table(runner: CliRunner) -> None:
+    models = "seasonal-naive,lightgbm"
+    args = [
+        "compare-models",
+        "demand-forecasting",
+        "--rows",
+        "4000",
+        "-m",
+        models,
+        "--backtest",
+        "3",
+    ]
+    data = _json(runner.invoke(app, [*args, "--json"]))
+    bt = data["backtest"]
+    assert bt["metric"] == "wape" and len(bt["folds"]) == 3
+    assert [m["name"] for m in bt["models"]] == ["oracle", "seasonal-naive", "lightgbm"]
+    assert all(len(m["scores"]) == 3 for m in bt["models"])
+    starts = [f["from_day"] for f in bt["folds"]]
+    assert starts == sorted(starts) and bt["folds"][0]["train_rows"] < bt["folds"][1]["train_rows"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0 and "rolling origin" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "case", ["eta-prediction", "language-identification", "search-ranking", "spam-detection"]
+)
+def test_new_task_types_end_to_end(runner: CliRunner, case: str) -> None:
+    data = _json(runner.invoke(app, ["compare-models", case, "--rows", "3000", "--json"]))
+    assert data["oracle"] and all(m["metrics"] for m in data["models"])
+    table = runner.invoke(app, ["run-baseline", case, "--rows", "3000"])
+    assert table.exit_code == 0 and "The floor" in table.stdout

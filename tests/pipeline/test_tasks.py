@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -101,3 +102,16 @@ def test_naive_bayes_rejects_negative_features() -> None:
     model = build_model("naive-bayes", {}, 0, "multiclass")
     with pytest.raises(UsageError, match="non-negative"):
         model.fit(Inputs(np.full((len(ds), 3), -1.0, dtype=np.float32), ds))
+
+
+def test_backtest_windows_cover_the_last_forty_percent_in_order() -> None:
+    from mlsd.pipeline.backtest import windows
+    from mlsd.pipeline.generators.search import SearchSessions
+
+    ds = SearchSessions().generate(4000, seed=0)
+    spans = windows(ds, 3)
+    assert len(spans) == 3 and spans[-1][1] == len(ds)
+    assert abs(spans[0][0] - 0.6 * len(ds)) <= 20  # moved only to a request boundary
+    assert all(a2 == b1 for (_, b1), (a2, _) in itertools.pairwise(spans))
+    assert ds.group is not None
+    assert all(ds.group[a] != ds.group[a - 1] for a, _ in spans)  # never splits a request
