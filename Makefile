@@ -40,6 +40,7 @@ bench: install
 	$(BIN)/python bench/latency.py
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/scale.py
+	$(BIN)/python bench/cases.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
