@@ -1,0 +1,1 @@
+"""Drift detection: distribution tests, label-free performance estimates, error-rate detectors."""
