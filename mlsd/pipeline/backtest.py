@@ -102,6 +102,8 @@ def backtest(exp: Any, folds: int, seed: int, score: Any, tell: Any) -> Backtest
         train, test = data.take(np.arange(a)), data.take(np.arange(a, b))
         if train.y.min() == train.y.max() or test.y.min() == test.y.max():
             raise UsageError("a backtest window has only one class; use more --rows")
+        if data.classes and len(np.unique(train.y)) < len(data.classes):
+            raise UsageError("some classes never occur before a backtest window; use more --rows")
         made.append(Fold(a, b - a, float(test.time[0]), float(test.time[-1])))
         encoder = TabularEncoder(random_state=seed)
         tr = Inputs(encoder.fit_transform(train), train)
