@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 
 from mlsd.errors import UsageError
-from mlsd.pipeline.features import TabularEncoder
 from mlsd.pipeline.generators.base import TEST_SHARE, Dataset
-from mlsd.pipeline.models import Inputs, build_model
+from mlsd.pipeline.models import build_model
+from mlsd.pipeline.run import check_labels, encode, score
 
 MAX_FOLDS = 6
 
@@ -40,6 +40,11 @@ class BacktestResult:
     folds: tuple[Fold, ...]
     scores: dict[str, tuple[float, ...]]  # model name (or "oracle") -> one score per fold
 
+    def rows(self) -> list[tuple[str, tuple[float, ...], float, float]]:
+        """(name, scores, mean, population sd) per model, the oracle first."""
+        return [(name, vals, float(np.mean(vals)), float(np.std(vals)))
+                for name, vals in self.scores.items()]  # fmt: skip
+
     def to_json(self) -> dict[str, Any]:
         """The documented JSON shape of a backtest."""
         return {
@@ -57,10 +62,10 @@ class BacktestResult:
                 {
                     "name": name,
                     "scores": [round(v, 5) for v in vals],
-                    "mean": round(float(np.mean(vals)), 5),
-                    "sd": round(float(np.std(vals)), 5),
+                    "mean": round(mean, 5),
+                    "sd": round(sd, 5),
                 }
-                for name, vals in self.scores.items()
+                for name, vals, mean, sd in self.rows()
             ],
         }
 
@@ -80,14 +85,13 @@ def windows(data: Dataset, folds: int, span: float = 2 * TEST_SHARE) -> list[tup
     return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
 
 
-def backtest(exp: Any, folds: int, seed: int, score: Any, tell: Any) -> BacktestResult:
+def backtest(exp: Any, folds: int, seed: int, tell: Any) -> BacktestResult:
     """Retrain every model of ``exp`` at each origin and score its next window.
 
     Args:
         exp: a tabular :class:`~mlsd.pipeline.run.Experiment`.
         folds: number of windows (2 to ``MAX_FOLDS``).
         seed: random state for encoders and models.
-        score: ``(exp, data, predictions, base_rate, oracle) -> metrics``.
         tell: progress callback.
     """
     if not 2 <= folds <= MAX_FOLDS:
@@ -100,14 +104,9 @@ def backtest(exp: Any, folds: int, seed: int, score: Any, tell: Any) -> Backtest
     made: list[Fold] = []
     for k, (a, b) in enumerate(windows(data, folds)):
         train, test = data.take(np.arange(a)), data.take(np.arange(a, b))
-        if train.y.min() == train.y.max() or test.y.min() == test.y.max():
-            raise UsageError("a backtest window has only one class; use more --rows")
-        if data.classes and len(np.unique(train.y)) < len(data.classes):
-            raise UsageError("some classes never occur before a backtest window; use more --rows")
+        check_labels(train, test)
         made.append(Fold(a, b - a, float(test.time[0]), float(test.time[-1])))
-        encoder = TabularEncoder(random_state=seed)
-        tr = Inputs(encoder.fit_transform(train), train)
-        te = Inputs(encoder.transform(test), test)
+        tr, te, _ = encode(train, test, seed)
         base = float(train.y.mean())
         if exp.has_oracle:
             out["oracle"].append(score(exp, test, test.truth, base, True)[metric])

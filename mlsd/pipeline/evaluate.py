@@ -128,12 +128,16 @@ def recall_at_fpr(y: np.ndarray, p: np.ndarray, fpr: float) -> float:
     The threshold is the highest score such that at most ``fpr`` of negatives lie
     strictly above it; ties at the threshold are not flagged.
     """
-    neg = np.sort(np.asarray(p, dtype=np.float64)[y == 0])[::-1]
-    if len(neg) == 0 or not (y == 1).any():
+    if (y == 0).sum() == 0 or not (y == 1).any():
         return float("nan")
-    allowed = int(np.floor(fpr * len(neg)))  # negatives that may be flagged
-    threshold = neg[allowed] if allowed < len(neg) else -np.inf
-    return float(np.mean(p[y == 1] > threshold))
+    return float(np.mean(p[y == 1] > threshold_flagging(p[y == 0], fpr)))
+
+
+def threshold_flagging(negatives: np.ndarray, share: float) -> float:
+    """The score above which at most ``share`` of ``negatives`` lie (ties not flagged)."""
+    neg = np.sort(np.asarray(negatives, dtype=np.float64))[::-1]
+    allowed = int(np.floor(share * len(neg)))  # negatives that may be flagged
+    return float(neg[allowed]) if allowed < len(neg) else -np.inf
 
 
 def event_metrics(y: np.ndarray, p: np.ndarray, event: np.ndarray, time: np.ndarray,
@@ -145,9 +149,7 @@ def event_metrics(y: np.ndarray, p: np.ndarray, event: np.ndarray, time: np.ndar
     points alerts; its delay is the number of points before the first alert, a
     missed event counting its full length.
     """
-    normal = np.sort(np.asarray(p, dtype=np.float64)[y == 0])[::-1]
-    allowed = int(np.floor(false_alarm_rate * len(normal)))
-    threshold = normal[allowed] if allowed < len(normal) else -np.inf
+    threshold = threshold_flagging(p[y == 0], false_alarm_rate)
     caught, delays = [], []
     for e in np.unique(event[event >= 0]):
         rows = np.flatnonzero(event == e)

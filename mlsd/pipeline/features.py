@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mlsd.pipeline.generators.base import Dataset
+from mlsd.pipeline.text import TextHasher
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,6 @@ class TabularEncoder:
         if train.classes and train.ids:
             raise ValueError("id columns are target-encoded, which needs a binary or numeric y")
         self.prior_ = float(train.y.mean())
-        from mlsd.pipeline.text import TextHasher
-
         self.hashers_ = {
             c: TextHasher(self.text_buckets, train.analyzer).fit(train.columns[c])
             for c in train.text

@@ -94,12 +94,24 @@ def split_by_time(data: Dataset, test_share: float = TEST_SHARE) -> tuple[Datase
         while 0 < cut < len(order) and grp[cut] == grp[cut - 1]:
             cut += 1
     train, test = data.take(order[:cut]), data.take(order[cut:])
+    check_labels(train, test)
+    return train, test
+
+
+def check_labels(train: Dataset, test: Dataset) -> None:
+    """Both periods need two label values, and training needs every class (multiclass)."""
     for part, name in ((train, "training"), (test, "test")):
         if part.y.min() == part.y.max():
             raise UsageError(f"the {name} period has only one class; use more rows")
-    if data.classes and len(np.unique(train.y)) < len(data.classes):
+    if train.classes and len(np.unique(train.y)) < len(train.classes):
         raise UsageError("some classes never occur in the training period; use more rows")
-    return train, test
+
+
+def encode(train: Dataset, test: Dataset, seed: int) -> tuple[Inputs, Inputs, TabularEncoder]:
+    """Fit the encoder on ``train`` (out of fold) and apply it to ``test``."""
+    encoder = TabularEncoder(random_state=seed)
+    return (Inputs(encoder.fit_transform(train), train), Inputs(encoder.transform(test), test),
+            encoder)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -167,9 +179,7 @@ def run(
     tell = progress or (lambda _msg: None)
     tell("splitting by time and encoding features")
     train_data, test_data = split_by_time(exp.data)
-    encoder = TabularEncoder(random_state=seed)
-    train = Inputs(encoder.fit_transform(train_data), train_data)
-    test = Inputs(encoder.transform(test_data), test_data)
+    train, test, encoder = encode(train_data, test_data, seed)
     base_rate = float(train_data.y.mean())
     oracle = None
     if exp.has_oracle:
@@ -198,7 +208,7 @@ def backtest_experiment(exp: Experiment, folds: int, seed: int,
 
     if isinstance(exp.data, RetrievalData):
         raise UsageError("--backtest needs a time-ordered tabular case, not retrieval")
-    return backtest(exp, folds, seed, score, progress or (lambda _msg: None))
+    return backtest(exp, folds, seed, progress or (lambda _msg: None))
 
 
 def _label_summary(train: Dataset, test: Dataset) -> tuple[float, float]:
@@ -239,9 +249,9 @@ def _run_model(spec: ModelSpec, ctx: _Context) -> ModelResult:
     onnx = to_onnx(model, test.X.shape[1])
     onnx_lat = onnx_tp = parity = None
     if onnx is not None:
-        online, batch = OnnxScorer(onnx, online=True), OnnxScorer(onnx, online=False)
-        if ctx.exp.task == "multiclass":
-            online.multiclass = batch.multiclass = True
+        multi = ctx.exp.task == "multiclass"
+        online = OnnxScorer(onnx, online=True, multiclass=multi)
+        batch = OnnxScorer(onnx, online=False, multiclass=multi)
         parity = float(np.max(np.abs(batch.predict(test.X) - p)))
         onnx_lat = latency(lambda r: online.predict(r.X), requests)
         onnx_tp = throughput(lambda: batch.predict(test.X), len(test.X))

@@ -17,10 +17,8 @@ class OnnxScorer:
     that makes onnxruntime warn on every batch call).
     """
 
-    multiclass = False
-    """Return every class's probability instead of P(y=1)."""
-
-    def __init__(self, model_bytes: bytes, online: bool = True) -> None:
+    def __init__(self, model_bytes: bytes, online: bool = True, multiclass: bool = False) -> None:
+        self.multiclass = multiclass  # return every class's probability, not P(y=1)
         import onnxruntime as ort
 
         opts = ort.SessionOptions()

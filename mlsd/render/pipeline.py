@@ -273,9 +273,8 @@ def backtest_table(bt: Any) -> None:
         table.add_column(f"window {i}\nday {f.start:.0f}-{f.end:.0f}", justify="right")
     table.add_column("mean", justify="right")
     table.add_column("sd", justify="right")
-    for name, vals in bt.scores.items():
+    for name, vals, mean, sd in bt.rows():
         cells = [f"{v:.4f}" for v in vals]
-        mean, sd = float(sum(vals) / len(vals)), _sd(vals)
         table.add_row(name, *cells, f"{mean:.4f}", f"{sd:.4f}",
                       style="green" if name == "oracle" else None)  # fmt: skip
     out().print(table)
@@ -285,8 +284,3 @@ def backtest_table(bt: Any) -> None:
         "rows for window 1, more for later ones) and are scored on it. A gap between two "
         "models smaller than their sd is not yet evidence.[/]"
     )
-
-
-def _sd(vals: tuple[float, ...]) -> float:
-    mean = sum(vals) / len(vals)
-    return float((sum((v - mean) ** 2 for v in vals) / len(vals)) ** 0.5)

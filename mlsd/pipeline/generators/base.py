@@ -66,6 +66,19 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return np.exp(-np.logaddexp(0.0, -z))
 
 
+def softmax_rows(logits: np.ndarray) -> np.ndarray:
+    """Row-wise softmax (each row sums to 1), stable for large logits."""
+    z = logits - logits.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def sample_rows(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray:
+    """One categorical draw per row of ``probs`` (rows sum to 1): the column index."""
+    u = rng.random((len(probs), 1))
+    return np.minimum((u > np.cumsum(probs, axis=1)).sum(axis=1), probs.shape[1] - 1)
+
+
 def zipf_ids(rng: np.random.Generator, n: int, n_ids: int, exponent: float) -> np.ndarray:
     """Draw ``n`` ids from ``n_ids`` with power-law popularity (id 0 is the most popular)."""
     weights = 1.0 / np.arange(1, n_ids + 1) ** exponent

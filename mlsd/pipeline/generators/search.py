@@ -17,7 +17,9 @@ from mlsd.pipeline.generators.base import (
     Dataset,
     check_params,
     intercept_for_rate,
+    sample_rows,
     sigmoid,
+    softmax_rows,
     zipf_ids,
 )
 from mlsd.pipeline.generators.feeds import _requests
@@ -73,8 +75,7 @@ class SearchSessions:
         order = np.lexsort((-old, group))
         cols = {k: v[order] for k, v in cols.items()}
         z, p_rel, p_book = z[order], p_rel[order], p_book[order]
-        start = np.repeat(np.arange(searches) * self.per_page, self.per_page)[:n]
-        position = (np.arange(n) - start + 1).astype(float)
+        position = np.tile(np.arange(1.0, self.per_page + 1), searches)  # rows are whole pages
         looked = rng.random(n) < 1.0 / position**self.position_bias
         click = looked & (rng.random(n) < p_rel)
         book = click & (rng.random(n) < p_book)
@@ -134,16 +135,11 @@ class QueryLog:
         u = (w_pop * cols["log_popularity"] / 5.0 + 0.9 * np.log(cols["trend_ratio"])
              + 2.2 * cols["in_user_history"] + 2.5 * cols["region_share"]
              - (0.02 + 0.03 * mobile) * cols["completion_len"] + appeal[comp])  # fmt: skip
-        e = np.exp(u - np.repeat(np.maximum.reduceat(u, np.arange(0, n, self.candidates)),
-                                 self.candidates)[:n])  # fmt: skip
-        share = e / np.repeat(np.add.reduceat(e, np.arange(0, n, self.candidates)),
-                              self.candidates)[:n]  # fmt: skip
-        pick = np.zeros(n, dtype=np.int8)
-        cum = np.cumsum(share.reshape(-1, self.candidates), axis=1)
-        chosen = (rng.random((requests, 1)) > cum).sum(axis=1)
-        pick[np.arange(requests) * self.candidates + np.minimum(chosen, self.candidates - 1)] = 1
+        share = softmax_rows(u.reshape(requests, self.candidates))  # rows are whole lists
+        pick = np.zeros((requests, self.candidates), dtype=np.int8)
+        pick[np.arange(requests), sample_rows(rng, share)] = 1
         return Dataset(
-            cols, pick, share, time,
+            cols, pick.ravel(), share.ravel(), time,
             numeric=("log_popularity", "trend_ratio", "prefix_len", "completion_len",
                      "in_user_history", "region_share"),
             categorical=("device",), ids=("completion_id",),

@@ -12,24 +12,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mlsd.pipeline.generators.base import Dataset, check_params, zipf_ids
+from mlsd.pipeline.generators.base import (
+    Dataset,
+    check_params,
+    sample_rows,
+    softmax_rows,
+    zipf_ids,
+)
 
 ALPHABET = "abcdefghijklmnopqrstuvwxyz "
 LANGUAGES = ("aurelian", "brevic", "brevan", "corsic", "dalmic", "dalmese")
 LANGUAGE_SHARES = (0.34, 0.2, 0.15, 0.13, 0.12, 0.06)
 CLOSE = {2: 1, 5: 4}  # brevan is a dialect of brevic, dalmese of dalmic
-
-
-def _softmax_rows(logits: np.ndarray) -> np.ndarray:
-    z = logits - logits.max(axis=-1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=-1, keepdims=True)
-
-
-def _sample_rows(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray:
-    """One categorical draw per row of ``probs`` (rows sum to 1)."""
-    u = rng.random((len(probs), 1))
-    return np.minimum((u > np.cumsum(probs, axis=1)).sum(axis=1), probs.shape[1] - 1)
 
 
 @dataclass(frozen=True)
@@ -65,9 +59,9 @@ class ShortTexts:
         lang = rng.choice(k, size=rows, p=prior)
         length = rng.integers(self.min_chars, self.max_chars + 1, rows)
         chars = np.empty((rows, self.max_chars), dtype=np.int64)
-        chars[:, 0] = _sample_rows(rng, start[lang])
+        chars[:, 0] = sample_rows(rng, start[lang])
         for i in range(1, self.max_chars):
-            chars[:, i] = _sample_rows(rng, trans[lang, chars[:, i - 1]])
+            chars[:, i] = sample_rows(rng, trans[lang, chars[:, i - 1]])
         alive = np.arange(self.max_chars)[None, :] < length[:, None]
         loglik = np.log(start[:, chars[:, 0]]).T  # (rows, k)
         for i in range(1, self.max_chars):
@@ -80,7 +74,7 @@ class ShortTexts:
         locale = np.where(match, lang, rng.integers(0, k, rows))
         p_locale = np.full((rows, k), (1 - self.locale_match) / k)
         p_locale[np.arange(rows), locale] += self.locale_match
-        truth = _softmax_rows(loglik + np.log(prior)[None, :] + np.log(p_locale))
+        truth = softmax_rows(loglik + np.log(prior)[None, :] + np.log(p_locale))
         time = np.sort(rng.uniform(0.0, 30.0, rows))
         return Dataset(
             {"text": text, "ui_locale": locale}, lang, truth, time,
@@ -204,8 +198,8 @@ class SupportTickets:
         p_tier = np.tile([0.6, 0.3, 0.1], (k, 1))
         p_tier[TEAMS.index("api")] = [0.1, 0.4, 0.5]
         p_tier[TEAMS.index("sales")] = [0.5, 0.3, 0.2]
-        channel = _sample_rows(rng, p_channel[team])
-        tier = _sample_rows(rng, p_tier[team])
+        channel = sample_rows(rng, p_channel[team])
+        tier = sample_rows(rng, p_tier[team])
         right = rng.random(rows) < self.form_accuracy
         form = np.where(right, team, rng.integers(0, k, rows))
         age_mu = np.full(k, math.log(400.0))
@@ -219,7 +213,7 @@ class SupportTickets:
         loglik += np.log(p_channel[:, channel].T) + np.log(p_tier[:, tier].T) + np.log(p_form)
         loglik += -0.5 * (log_age[:, None] - age_mu[None, :]) ** 2
         loglik += np.log(np.where(attach[:, None], attach_p[None, :], 1 - attach_p[None, :]))
-        truth = _softmax_rows(loglik + np.log(prior)[None, :])
+        truth = softmax_rows(loglik + np.log(prior)[None, :])
         cols = {"text": text, "channel": channel, "tier": tier, "form_topic": form,
                 "log_account_age": log_age, "has_attachment": attach.astype(float)}  # fmt: skip
         return Dataset(
@@ -353,7 +347,7 @@ class EmailStream:
         active = (time[:, None] >= starts[None, :]) & (time[:, None] < starts[None, :] + duration)
         none_active = ~active.any(axis=1)
         active[none_active, np.searchsorted(starts, time[none_active]) - 1] = True
-        campaign = _sample_rows(rng, active / active.sum(axis=1, keepdims=True))
+        campaign = sample_rows(rng, active / active.sum(axis=1, keepdims=True))
         words = list(dict.fromkeys(GENERIC + HAM_WORDS + SPAM_LEXICON
                                    + [w for c in campaign_words for w in c]))  # fmt: skip
         index = {w: i for i, w in enumerate(words)}
@@ -393,7 +387,7 @@ class EmailStream:
                                -np.inf)  # fmt: skip
         # metadata with known per-class likelihoods
         p_auth = np.array([[0.85, 0.03, 0.12], [0.35, 0.25, 0.40]])  # ham, spam
-        auth = _sample_rows(rng, p_auth[spam.astype(int)])
+        auth = sample_rows(rng, p_auth[spam.astype(int)])
         link_rate = np.array([0.8, 2.5])
         links = rng.poisson(link_rate[spam.astype(int)]).astype(float)
         attach_p = np.array([0.2, 0.08])
