@@ -52,6 +52,8 @@ def _run(code: str, *argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         ["quiz", "--due-only"],  # runs the session path: bank, store, fsrs, rendering
         ["stats"],
         ["practice", "--help"],
+        ["drift", "--help"],
+        ["redeploy", "--help"],
         ["history", "--json"],  # --json: with an empty store the plain form only writes stderr
         ["progress", "--json"],
     ],

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from mlsd import __version__
-from mlsd.cli import content, pipeline, practice, quiz
+from mlsd.cli import content, pipeline, practice, production, quiz
 from mlsd.cli.common import ErrorHandlingGroup, State
 
 app = typer.Typer(
@@ -15,7 +15,8 @@ app = typer.Typer(
     name="mlsd",
     help=(
         "A study partner for machine-learning system design interviews: practise case "
-        "studies step by step, run their reference pipelines, and quiz yourself."
+        "studies step by step, run their reference pipelines, watch them drift and roll "
+        "them out, and quiz yourself."
     ),
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -51,6 +52,7 @@ def root(
 
 content.register(app)
 pipeline.register(app)
+production.register(app)
 practice.register(app)
 quiz.register(app)
 

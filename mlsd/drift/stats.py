@@ -117,13 +117,14 @@ def choose_test(n_reference: int, categorical: bool) -> str:
 
 
 def drift_test(ref: np.ndarray, cur: np.ndarray, categorical: bool,
-               test: str | None = None) -> TestResult:  # fmt: skip
-    """Run the chosen (or given) test; p-value tests drift below 0.05, distances above 0.1."""
+               test: str | None = None, alpha: float = P_VALUE) -> TestResult:  # fmt: skip
+    """Run the chosen (or given) test: p-value tests drift below ``alpha`` (0.05 unless
+    corrected for many features), distances above 0.1."""
     name = test or choose_test(len(ref), categorical)
     if name == "ks":
-        return TestResult(name, p := ks_test(ref, cur)[1], P_VALUE, p < P_VALUE)
+        return TestResult(name, p := ks_test(ref, cur)[1], alpha, p < alpha)
     if name == "chi_square":
-        return TestResult(name, p := chi_square(ref, cur)[1], P_VALUE, p < P_VALUE)
+        return TestResult(name, p := chi_square(ref, cur)[1], alpha, p < alpha)
     if name == "jensen_shannon":
         d = jensen_shannon(*frequencies(ref, cur))
     elif name == "wasserstein":

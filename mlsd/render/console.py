@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from functools import cache
@@ -29,9 +30,21 @@ def err() -> Console:
     return Console(stderr=True, highlight=False)
 
 
+def _finite(data: Any) -> Any:
+    """``data`` with NaN and infinities as None: JSON has no spelling for them."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {k: _finite(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_finite(v) for v in data]
+    return data
+
+
 def print_json(data: Any) -> None:
-    """Write ``data`` as indented JSON to stdout, without rich's wrapping."""
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    """Write ``data`` as indented, strictly valid JSON to stdout, without rich's wrapping."""
+    text = json.dumps(_finite(data), indent=2, ensure_ascii=False, default=str, allow_nan=False)
+    sys.stdout.write(text + "\n")
 
 
 def error(message: str) -> None:

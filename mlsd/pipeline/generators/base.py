@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -55,6 +56,15 @@ class Dataset:
         group = None if self.group is None else self.group[index]
         return replace(self, columns=cols, y=self.y[index], truth=self.truth[index],
                        time=self.time[index], group=group)  # fmt: skip
+
+
+def concat(parts: Sequence[Dataset]) -> Dataset:
+    """Rows of ``parts`` one after another (same schema; groups are not supported)."""
+    first = parts[0]
+    cols = {k: np.concatenate([p.columns[k] for p in parts]) for k in first.columns}
+    return replace(first, columns=cols, y=np.concatenate([p.y for p in parts]),
+                   truth=np.concatenate([p.truth for p in parts]),
+                   time=np.concatenate([p.time for p in parts]), group=None)  # fmt: skip
 
 
 TEST_SHARE = 0.2
