@@ -24,6 +24,8 @@ install-dev: $(VENV)/.installed-dev
 demo: install
 	$(BIN)/mlsd list
 	$(BIN)/mlsd compare-models $(CASE)
+	$(BIN)/mlsd drift $(CASE) --scenario concept
+	$(BIN)/mlsd redeploy $(CASE)
 
 test: install-dev
 	$(BIN)/python -m pytest -q
@@ -41,6 +43,7 @@ bench: install
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/scale.py
 	$(BIN)/python bench/cases.py
+	$(BIN)/python bench/production.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

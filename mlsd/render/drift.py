@@ -16,6 +16,11 @@ DECISION_STYLE = {"promote": "green", "rollback": "red", "continue": "yellow",
 TESTS = {"ks": "KS p", "chi_square": "chi2 p", "wasserstein": "W1/sd", "jensen_shannon": "JS"}
 
 
+def _severity(f: Any) -> float:
+    """Larger for stronger evidence: the distance, or how far the p-value is below its bar."""
+    return f.statistic if f.test in ("wasserstein", "jensen_shannon") else -f.statistic
+
+
 def _first(windows: Any, pick: Any) -> int | None:
     return next((w.index for w in windows if pick(w)), None)
 
@@ -52,8 +57,9 @@ def drift(r: Any) -> None:
                       ("Page-Hinkley", "left")):  # fmt: skip
         table.add_column(col, justify=just)  # type: ignore[arg-type]
     for w in r.windows:
-        flagged = w.flagged
-        names = ", ".join(flagged[:3]) + (f" +{len(flagged) - 3}" if len(flagged) > 3 else "")
+        flagged = sorted((f for f in w.features if f.drifted), key=_severity, reverse=True)
+        names = ", ".join(f"{f.feature} {f.statistic:.2g}" for f in flagged[:3])
+        names += f" +{len(flagged) - 3}" if len(flagged) > 3 else ""
         pred = f"{w.prediction.statistic:.3f}" + (" [red]drift[/]" if w.prediction.drifted else "")
         gap = abs(w.estimated - w.actual)
         est = f"{w.estimated:.3f}" + (" [red]![/]" if gap > 0.05 else "")
