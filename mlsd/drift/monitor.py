@@ -119,6 +119,7 @@ class DriftReport:
     label_delay: int
     drift_start: int | None
     reference_actual: float
+    reference_positive_rate: float
     windows: tuple[WindowReport, ...]
     policies: tuple[PolicyResult, ...] = field(default=())
 
@@ -137,7 +138,10 @@ class DriftReport:
             "window_rows": self.window_rows,
             "label_delay": self.label_delay,
             "drift_start": self.drift_start,
-            "reference": {m: self.reference_actual},
+            "reference": {
+                m: self.reference_actual,
+                "positive_rate": self.reference_positive_rate,
+            },
             "windows": [
                 {
                     "index": w.index,
@@ -383,4 +387,4 @@ def run_drift(case: Case, scenario: str, windows: int, label_delay: int, every: 
     )
     return DriftReport(case.id, scenario, spec.name, metric_name, stream.describe(),
                        len(stream.windows[0]), label_delay, stream.drift_start, ref_actual,
-                       tuple(reports), policies)  # fmt: skip
+                       float(stream.windows[1].y.mean()), tuple(reports), policies)  # fmt: skip

@@ -76,6 +76,13 @@ def drift(r: Any) -> None:
     worst = max(r.windows, key=lambda w: abs(w.estimated - w.actual))
     o.print(f"  largest estimate error: {worst.estimated - worst.actual:+.3f} in window "
             f"{worst.index}")  # fmt: skip
+    positives = r.reference_positive_rate * r.window_rows
+    if positives < 100:
+        o.print(
+            f"[yellow]Each window holds about {positives:.0f} positives: a {label} from so few "
+            "swings from window to window, estimated or actual. Use more --rows or fewer "
+            "--windows for steadier figures.[/]"
+        )
     o.print(
         f"[dim]Tests: {'KS / chi-square p-values (Bonferroni-corrected)' if test in ('ks', 'chi_square') else 'normalized Wasserstein / Jensen-Shannon distances, drift above 0.1'}"  # noqa: E501
         f" - with a reference of {r.window_rows:,} rows. At large n a p-value test flags shifts "
@@ -133,6 +140,14 @@ def redeploy(r: Any) -> None:
         table.add_row(s.name, f"[{style}]{s.decision}[/]", p, f"{s.requests_to_decision:,}",
                       f"{s.exposed_share:.0%}", escape(s.reason))  # fmt: skip
     o.print(table)
+    decided = {s.decision for s in r.strategies if s.decision in ("promote", "rollback")}
+    if len(decided) > 1:
+        o.print(
+            "[yellow]The strategies disagree. The shadow judges decisions at the flag threshold "
+            "(the top share of scores, as many as the reference's positives); the others judge "
+            "log loss over every request. Which one to trust is a product question: what the "
+            "model's output is used for.[/]"
+        )
     for s in r.strategies:
         if s.stages:
             _stages(s)
