@@ -20,8 +20,7 @@ import numpy as np
 
 from mlsd.content.schema import Case
 from mlsd.deploy import strategies as st
-from mlsd.drift.monitor import train
-from mlsd.drift.stream import build_stream
+from mlsd.drift.monitor import check_binary, prepare, train
 from mlsd.errors import UsageError
 from mlsd.pipeline.generators.base import Dataset, concat
 from mlsd.pipeline.models import Inputs
@@ -106,20 +105,12 @@ def run_redeploy(
     progress: Progress | None = None,
 ) -> RedeployReport:
     """Train the champion and challenger, replay the traffic, and run the chosen strategies."""
-    from mlsd.pipeline.run import baseline_name, generate, select_models
-
-    if case.pipeline.task != "binary":
-        raise UsageError(f"'{case.id}' is a {case.pipeline.task} case; drift and redeploy "
-                         "run on binary cases (see 'mlsd list')")  # fmt: skip
+    check_binary(case)
     if strategy not in (*STRATEGIES, "all"):
         raise UsageError(f"unknown strategy {strategy!r}; choose from {', '.join(STRATEGIES)}, all")
     names = STRATEGIES if strategy == "all" else (strategy,)
     tell = progress or (lambda _msg: None)
-    spec = select_models(case.pipeline.models, [model or baseline_name(case)])[0]
-    tell("generating the stream")
-    data = generate(case, rows, seed)
-    assert isinstance(data, Dataset)
-    stream = build_stream(data, scenario, WINDOWS, seed)
+    spec, stream = prepare(case, scenario, WINDOWS, seed, rows, model, tell)
     start = WINDOWS // 2
     tell(f"training the champion ({spec.name}) on window 0")
     champion = train(spec.name, spec.params, stream.windows[0], seed)

@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from mlsd.pipeline.evaluate import row_log_loss
+
 ALPHA = 0.05
 POWER_Z = 0.8416  # z for 80 % power
 CANARY_STAGES = (0.01, 0.05, 0.25, 0.5)
@@ -68,10 +70,7 @@ class StrategyResult:
         return out
 
 
-def log_loss_rows(y: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """Per-request log loss, scores clipped to [1e-4, 1 - 1e-4]."""
-    q = np.clip(p, 1e-4, 1 - 1e-4)
-    return -(y * np.log(q) + (1 - y) * np.log(1 - q))
+log_loss_rows = row_log_loss  # per request, scores clipped to [1e-4, 1 - 1e-4]
 
 
 def user_bucket(users: np.ndarray, salt: int = 0) -> np.ndarray:

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from mlsd.content.schema import Case
+from mlsd.content.schema import Case, ModelSpec
 from mlsd.drift.cbpe import CBPE
 from mlsd.drift.detectors import PageHinkley
 from mlsd.drift.stats import P_VALUE, choose_test, drift_test
@@ -235,15 +235,10 @@ def train(spec_name: str, params: dict[str, Any], data: Dataset, seed: int) -> _
     return _Deployed(encoder, model, time.perf_counter() - start)
 
 
-def row_loss(y: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """Per-row log loss, scores clipped to [1e-4, 1 - 1e-4] so one miss costs at most 9.2.
-
-    Log loss rather than the Brier score: with rare positives the Brier score barely
-    moves when the ranking breaks (measured on ad-click, a reversed concept raised the
-    mean Brier score by 0.5 standard errors per 250 rows, log loss by about 1).
-    """
-    q = np.clip(p, 1e-4, 1 - 1e-4)
-    return -(y * np.log(q) + (1 - y) * np.log(1 - q))
+# The detector watches log loss rather than the Brier score: with rare positives the
+# Brier score barely moves when the ranking breaks (measured on ad-click, a reversed
+# concept raised the mean Brier score by 0.5 standard errors per 250 rows, log loss by 1).
+row_loss = evaluate.row_log_loss
 
 
 @dataclass(frozen=True)
@@ -348,15 +343,30 @@ def replay_policy(name: str, stream: Stream, first: _Deployed, retrain: Callable
                         false if name == "triggered" else 0)  # fmt: skip
 
 
+def check_binary(case: Case) -> None:
+    """Drift and rollout replays need one row, one 0/1 label: a binary case."""
+    if case.pipeline.task != "binary":
+        raise UsageError(f"'{case.id}' is a {case.pipeline.task} case; drift and redeploy "
+                         "run on binary cases (see 'mlsd list')")  # fmt: skip
+
+
+def prepare(case: Case, scenario: str, windows: int, seed: int, rows: int | None,
+            model: str | None, tell: Progress) -> tuple[ModelSpec, Stream]:  # fmt: skip
+    """The model to deploy (the case's floor unless named) and the drifting stream."""
+    from mlsd.pipeline.run import baseline_name, generate, select_models
+
+    spec = select_models(case.pipeline.models, [model or baseline_name(case)])[0]
+    tell("generating the stream")
+    data = generate(case, rows, seed)
+    assert isinstance(data, Dataset)
+    return spec, build_stream(data, scenario, windows, seed)
+
+
 def run_drift(case: Case, scenario: str, windows: int, label_delay: int, every: int, seed: int,
               rows: int | None, model: str | None, progress: Progress | None = None,
               ) -> DriftReport:  # fmt: skip
     """Build the stream, monitor the deployed model, and replay the retraining policies."""
-    from mlsd.pipeline.run import baseline_name, generate, select_models
-
-    if case.pipeline.task != "binary":
-        raise UsageError(f"'{case.id}' is a {case.pipeline.task} case; drift and redeploy "
-                         "run on binary cases (see 'mlsd list')")  # fmt: skip
+    check_binary(case)
     if not 4 <= windows <= 52:
         raise UsageError(f"--windows takes 4 to 52 (got {windows})")
     if not 0 <= label_delay <= windows // 2 - 1:
@@ -365,11 +375,7 @@ def run_drift(case: Case, scenario: str, windows: int, label_delay: int, every: 
     if every < 1:
         raise UsageError(f"--every must be at least 1 (got {every})")
     tell = progress or (lambda _msg: None)
-    spec = select_models(case.pipeline.models, [model or baseline_name(case)])[0]
-    tell("generating the stream")
-    data = generate(case, rows, seed)
-    assert isinstance(data, Dataset)
-    stream = build_stream(data, scenario, windows, seed)
+    spec, stream = prepare(case, scenario, windows, seed, rows, model, tell)
     metric_name = primary_metric(case)
     metric = evaluate.BINARY[metric_name]
     tell(f"training {spec.name} on window 0")

@@ -69,6 +69,13 @@ def pr_auc(y: np.ndarray, p: np.ndarray) -> float:
     return float((precision * recall_gain).sum())
 
 
+def row_log_loss(y: np.ndarray, p: np.ndarray, floor: float = 1e-4) -> np.ndarray:
+    """Each row's log loss, scores clipped to [floor, 1 - floor] (at most 9.2 per row by
+    default): what monitors and rollout tests average, so one confident miss is bounded."""
+    q = np.clip(p, floor, 1 - floor)
+    return -(y * np.log(q) + (1 - y) * np.log(1 - q))
+
+
 def log_loss(y: np.ndarray, p: np.ndarray) -> float:
     """Mean negative log-likelihood, probabilities clipped away from 0 and 1."""
     q = np.clip(np.asarray(p, dtype=np.float64), EPS, 1 - EPS)  # float32 would round to 1
