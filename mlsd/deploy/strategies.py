@@ -27,6 +27,7 @@ CANARY_STAGES = (0.01, 0.05, 0.25, 0.5)
 CANARY_MARGIN = 0.10  # non-inferiority margin: 10 % of the champion's mean loss
 CATASTROPHE = 1.5  # a stage whose challenger loss is 1.5x the champion's rolls back at once
 BLUE_GREEN_TOLERANCE = 0.10  # reverse the swap if green's loss is 10 % above blue's before
+CANARY_TEST = "one-sided z (challenger worse) on per-user mean log loss"
 AB_PATIENCE = 10  # an effect needing over 10x the traffic so far is called inconclusive
 DECISIONS = ("promote", "rollback", "continue", "inconclusive")
 
@@ -167,6 +168,7 @@ def shadow(
     truth = t.y.astype(bool)
     b, c, p = mcnemar(da == truth, db == truth)
     figures: dict[str, Any] = {
+        "test": "McNemar exact, two-sided, on paired decisions",
         "agreement": agreement,
         "champion_only_right": b,
         "challenger_only_right": c,
@@ -226,7 +228,8 @@ def canary(t: Traffic, stages: tuple[float, ...] = CANARY_STAGES, salt: int = 1)
                 "canary", "rollback",
                 f"at {share:.0%} of users the challenger's loss was {cmp.challenger_loss:.4f} "
                 f"against {cmp.champion_loss:.4f} (one-sided p = {cmp.p_worse:.3g}); traffic "
-                "returns to the champion", cmp.p_worse, done, share, {}, tuple(rows),
+                "returns to the champion", cmp.p_worse, done, share, {"test": CANARY_TEST},
+                tuple(rows),
             )  # fmt: skip
         stage["verdict"] = "guardrail held: ramp up"
     last = rows[-1]
@@ -245,15 +248,16 @@ def canary(t: Traffic, stages: tuple[float, ...] = CANARY_STAGES, salt: int = 1)
             "canary", "promote",
             f"every guardrail held; at {stages[-1]:.0%} the challenger is {better} "
             f"(extra loss at most {upper:+.4f}, margin {margin:.4f})",
-            cmp.p_worse, done, stages[-1], {"upper_extra_loss": upper, "margin": margin},
-            tuple(rows),
+            cmp.p_worse, done, stages[-1],
+            {"test": CANARY_TEST, "upper_extra_loss": upper, "margin": margin}, tuple(rows),
         )  # fmt: skip
     last["verdict"] = "not yet shown non-inferior: hold"
     return StrategyResult(
         "canary", "continue",
         f"no guardrail failed, but the extra loss could still be {upper:+.4f} (margin "
         f"{margin:.4f}): hold at {stages[-1]:.0%} and collect more traffic",
-        cmp.p_worse, done, stages[-1], {"upper_extra_loss": upper, "margin": margin}, tuple(rows),
+        cmp.p_worse, done, stages[-1],
+        {"test": CANARY_TEST, "upper_extra_loss": upper, "margin": margin}, tuple(rows),
     )  # fmt: skip
 
 
@@ -269,6 +273,7 @@ def ab_test(t: Traffic, salt: int = 2) -> StrategyResult:
     needed = 2 * users_needed * per_user
     relative = cmp.diff / max(cmp.champion_loss, 1e-12)
     figures = {
+        "test": "Welch z, two-sided, on per-user mean log loss",
         "champion_loss": cmp.champion_loss,
         "challenger_loss": cmp.challenger_loss,
         "relative_change": relative,

@@ -127,8 +127,8 @@ def build_stream(data: Dataset, scenario: str, windows: int, seed: int) -> Strea
     """Cut ``data`` (shuffled) into ``windows`` windows and inject ``scenario``'s drift.
 
     Drift starts at window ``windows // 2``. Data drift draws each drifted window from a
-    pool twice its size, so ``data`` must hold ``windows * 1.5`` windows' worth of rows
-    (see :func:`rows_needed`).
+    pool twice its size, so every scenario cuts windows of ``len(data) / (1.5 * windows)``
+    rows (the same size whatever the scenario, so runs compare like with like).
     """
     if scenario not in SCENARIOS:
         raise UsageError(f"unknown scenario {scenario!r}; choose from {', '.join(SCENARIOS)}")
@@ -164,8 +164,3 @@ def build_stream(data: Dataset, scenario: str, windows: int, seed: int) -> Strea
     shifted = (feature,) + ((level[0],) if level else ()) if covariate else ()
     return Stream(tuple(parts), scenario, None if scenario == "none" else start, shifted,
                   numeric if concept else ())  # fmt: skip
-
-
-def rows_needed(window_rows: int, windows: int) -> int:
-    """Rows to generate so every drifted window has a pool twice its size."""
-    return window_rows * (windows + (windows - windows // 2))
