@@ -29,7 +29,6 @@ CATASTROPHE = 1.5  # a stage whose challenger loss is 1.5x the champion's rolls 
 BLUE_GREEN_TOLERANCE = 0.10  # reverse the swap if green's loss is 10 % above blue's before
 CANARY_TEST = "one-sided z (challenger worse) on per-user mean log loss"
 AB_PATIENCE = 10  # an effect needing over 10x the traffic so far is called inconclusive
-DECISIONS = ("promote", "rollback", "continue", "inconclusive")
 
 
 @dataclass(frozen=True)
@@ -236,29 +235,24 @@ def canary(t: Traffic, stages: tuple[float, ...] = CANARY_STAGES, salt: int = 1)
     if "p_worse" not in last:
         return StrategyResult("canary", "inconclusive", "too little traffic reached the challenger",
                               None, done, stages[-1], {}, tuple(rows))  # fmt: skip
-    ia = slices[-1][bucket[slices[-1]] >= stages[-1]]
-    ib = slices[-1][bucket[slices[-1]] < stages[-1]]
-    cmp = compare_arms(loss_a[ia], t.users[ia], loss_b[ib], t.users[ib])
+    # the last stage's comparison (cmp) decides: is the challenger non-inferior?
     upper = cmp.diff + 1.96 * cmp.se
     margin = CANARY_MARGIN * cmp.champion_loss
+    at = f"{stages[-1]:.0%}"
     if upper < margin:
         last["verdict"] = "non-inferior: promote to 100 %"
-        better = "better" if cmp.diff + 1.96 * cmp.se < 0 else "no worse"
-        return StrategyResult(
-            "canary", "promote",
-            f"every guardrail held; at {stages[-1]:.0%} the challenger is {better} "
-            f"(extra loss at most {upper:+.4f}, margin {margin:.4f})",
-            cmp.p_worse, done, stages[-1],
-            {"test": CANARY_TEST, "upper_extra_loss": upper, "margin": margin}, tuple(rows),
-        )  # fmt: skip
-    last["verdict"] = "not yet shown non-inferior: hold"
-    return StrategyResult(
-        "canary", "continue",
-        f"no guardrail failed, but the extra loss could still be {upper:+.4f} (margin "
-        f"{margin:.4f}): hold at {stages[-1]:.0%} and collect more traffic",
-        cmp.p_worse, done, stages[-1],
-        {"test": CANARY_TEST, "upper_extra_loss": upper, "margin": margin}, tuple(rows),
-    )  # fmt: skip
+        decision = "promote"
+        reason = (f"every guardrail held; at {at} the challenger is "
+                  f"{'better' if upper < 0 else 'no worse'} (extra loss at most {upper:+.4f}, "
+                  f"margin {margin:.4f})")  # fmt: skip
+    else:
+        last["verdict"] = "not yet shown non-inferior: hold"
+        decision = "continue"
+        reason = (f"no guardrail failed, but the extra loss could still be {upper:+.4f} "
+                  f"(margin {margin:.4f}): hold at {at} and collect more traffic")  # fmt: skip
+    figures = {"test": CANARY_TEST, "upper_extra_loss": upper, "margin": margin}
+    return StrategyResult("canary", decision, reason, cmp.p_worse, done, stages[-1], figures,
+                          tuple(rows))  # fmt: skip
 
 
 def ab_test(t: Traffic, salt: int = 2) -> StrategyResult:

@@ -123,10 +123,6 @@ class DriftReport:
     windows: tuple[WindowReport, ...]
     policies: tuple[PolicyResult, ...] = field(default=())
 
-    @property
-    def first_window(self) -> int:
-        return REFERENCE_WINDOWS
-
     def to_json(self) -> dict[str, Any]:
         m = self.metric
         return {
@@ -219,9 +215,17 @@ class _Deployed:
     encoder: TabularEncoder
     model: Any
     seconds: float
+    _by_window: dict[int, np.ndarray] = field(default_factory=dict)
 
     def scores(self, data: Dataset) -> np.ndarray:
         return np.asarray(self.model.predict(Inputs(self.encoder.transform(data), data)))
+
+    def window(self, stream: Stream, index: int) -> np.ndarray:
+        """Scores of one window of ``stream``, computed once: the monitor and every policy
+        that still serves this model read the same windows."""
+        if index not in self._by_window:
+            self._by_window[index] = self.scores(stream.windows[index])
+        return self._by_window[index]
 
 
 def train(spec_name: str, params: dict[str, Any], data: Dataset, seed: int) -> _Deployed:
@@ -264,7 +268,7 @@ Monitored = tuple[list[WindowReport], float, LossScale]
 def _windows_report(stream: Stream, deployed: _Deployed, metric: Callable[..., float],
                     label_delay: int, seed: int, tell: Progress) -> Monitored:  # fmt: skip
     ref = stream.windows[1]
-    ref_scores = deployed.scores(ref)
+    ref_scores = deployed.window(stream, 1)
     cbpe = CBPE(metric, seed=seed).fit(ref_scores, ref.y)
     ref_loss = row_loss(ref.y, ref_scores)
     loss_scale = LossScale(float(ref_loss.mean()), max(float(ref_loss.std()), 1e-9))
@@ -274,13 +278,12 @@ def _windows_report(stream: Stream, deployed: _Deployed, metric: Callable[..., f
     alpha = P_VALUE / n_tests if choose_test(len(ref), False) == "ks" else P_VALUE
     ref_values = [(name, cat, fn(ref)) for name, cat, fn in columns]
     ph = PageHinkley(delta=PH_DELTA, threshold=PH_THRESHOLD)
-    scores: dict[int, np.ndarray] = {}
     reports = []
     n = len(stream.windows)
     for t in range(REFERENCE_WINDOWS, n):
         tell(f"monitoring window {t} of {n - 1}")
         w = stream.windows[t]
-        s = scores[t] = deployed.scores(w)
+        s = deployed.window(stream, t)
         features = tuple(
             FeatureDrift(name, *_verdict(drift_test(r, fn(w), cat, alpha=alpha)))
             for (name, cat, r), (_, _, fn) in zip(ref_values, columns, strict=True)
@@ -290,7 +293,9 @@ def _windows_report(stream: Stream, deployed: _Deployed, metric: Callable[..., f
         arrived = t - label_delay
         if arrived >= REFERENCE_WINDOWS:
             lab = stream.windows[arrived]
-            if any(ph.update(v) for v in loss_scale.signal(lab.y, scores[arrived])):
+            if any(
+                ph.update(v) for v in loss_scale.signal(lab.y, deployed.window(stream, arrived))
+            ):
                 alarms.append(Alarm("page_hinkley", arrived))
         drifted = stream.drift_start is not None and t >= stream.drift_start
         reports.append(WindowReport(t, drifted, features, pred, cbpe.estimate(s),
@@ -315,7 +320,7 @@ def replay_policy(name: str, stream: Stream, first: _Deployed, retrain: Callable
     values = []
     for t in range(REFERENCE_WINDOWS, len(stream.windows)):
         w = stream.windows[t]
-        values.append(metric(w.y, deployed.scores(w)))
+        values.append(metric(w.y, deployed.window(stream, t)))
         arrived = t - label_delay
         if arrived < REFERENCE_WINDOWS:
             continue
@@ -324,7 +329,8 @@ def replay_policy(name: str, stream: Stream, first: _Deployed, retrain: Callable
             due = (t - REFERENCE_WINDOWS + 1) % every == 0
         elif name == "triggered":
             lab = stream.windows[arrived]
-            due = any(ph.update(v) for v in loss_scale.signal(lab.y, deployed.scores(lab)))
+            losses = loss_scale.signal(lab.y, deployed.window(stream, arrived))
+            due = any(ph.update(v) for v in losses)
         if due:
             deployed = retrain(arrived)
             seconds += deployed.seconds
