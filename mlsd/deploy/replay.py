@@ -20,10 +20,11 @@ import numpy as np
 
 from mlsd.content.schema import Case
 from mlsd.deploy import strategies as st
-from mlsd.drift.monitor import check_binary, prepare, train
+from mlsd.drift.monitor import prepare, train
 from mlsd.errors import UsageError
 from mlsd.pipeline.generators.base import Dataset, concat
 from mlsd.pipeline.models import Inputs
+from mlsd.pipeline.run import require_binary
 
 Progress = Callable[[str], None]
 STRATEGIES = ("shadow", "canary", "ab", "blue-green")
@@ -105,7 +106,7 @@ def run_redeploy(
     progress: Progress | None = None,
 ) -> RedeployReport:
     """Train the champion and challenger, replay the traffic, and run the chosen strategies."""
-    check_binary(case)
+    require_binary(case, "redeploy")
     if strategy not in (*STRATEGIES, "all"):
         raise UsageError(f"unknown strategy {strategy!r}; choose from {', '.join(STRATEGIES)}, all")
     names = STRATEGIES if strategy == "all" else (strategy,)

@@ -36,6 +36,7 @@ from mlsd.pipeline import evaluate
 from mlsd.pipeline.features import TabularEncoder
 from mlsd.pipeline.generators.base import Dataset
 from mlsd.pipeline.models import Inputs, build_model
+from mlsd.pipeline.run import require_binary
 
 Progress = Callable[[str], None]
 ID_LEVELS = 20  # ids are tested as their 20 most common reference values plus "other"
@@ -349,13 +350,6 @@ def replay_policy(name: str, stream: Stream, first: _Deployed, retrain: Callable
                         false if name == "triggered" else 0)  # fmt: skip
 
 
-def check_binary(case: Case) -> None:
-    """Drift and rollout replays need one row, one 0/1 label: a binary case."""
-    if case.pipeline.task != "binary":
-        raise UsageError(f"'{case.id}' is a {case.pipeline.task} case; drift and redeploy "
-                         "run on binary cases (see 'mlsd list')")  # fmt: skip
-
-
 def prepare(case: Case, scenario: str, windows: int, seed: int, rows: int | None,
             model: str | None, tell: Progress) -> tuple[ModelSpec, Stream]:  # fmt: skip
     """The model to deploy (the case's floor unless named) and the drifting stream."""
@@ -372,7 +366,7 @@ def run_drift(case: Case, scenario: str, windows: int, label_delay: int, every: 
               rows: int | None, model: str | None, progress: Progress | None = None,
               ) -> DriftReport:  # fmt: skip
     """Build the stream, monitor the deployed model, and replay the retraining policies."""
-    check_binary(case)
+    require_binary(case, "drift")
     if not 4 <= windows <= 52:
         raise UsageError(f"--windows takes 4 to 52 (got {windows})")
     if not 0 <= label_delay <= windows // 2 - 1:

@@ -72,6 +72,13 @@ def baseline_name(case: Case) -> str:
     return next(m.name for m in case.pipeline.models if m.name not in registry.HEURISTICS)
 
 
+def require_binary(case: Case, command: str) -> None:
+    """``command`` replays one 0/1 label per row, so it runs on binary cases only."""
+    if case.pipeline.task != "binary":
+        raise UsageError(f"'{case.id}' is a {case.pipeline.task} case; {command} runs on binary "
+                         "cases (see 'mlsd list')")  # fmt: skip
+
+
 def select_models(specs: Sequence[ModelSpec], only: Sequence[str] | None) -> tuple[ModelSpec, ...]:
     """Keep the models named in ``only`` (in the case's order); unknown names are errors."""
     if not only:
