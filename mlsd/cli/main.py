@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from mlsd import __version__
-from mlsd.cli import content, pipeline, practice, production, quiz
+from mlsd.cli import content, pipeline, practice, production, quiz, serving
 from mlsd.cli.common import ErrorHandlingGroup, State
 
 app = typer.Typer(
@@ -53,6 +53,7 @@ def root(
 content.register(app)
 pipeline.register(app)
 production.register(app)
+serving.register(app)
 practice.register(app)
 quiz.register(app)
 

@@ -158,7 +158,10 @@ def running_counts(entities: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray
     return out_events, out_pos
 
 
-def entity_features(counts: np.ndarray, prior: float, weight: float = 20.0) -> np.ndarray:
+SMOOTHING = 20.0  # pseudo-events at the prior in the smoothed rate
+
+
+def entity_features(counts: np.ndarray, prior: float, weight: float = SMOOTHING) -> np.ndarray:
     """Model inputs from (events, positives): the smoothed positive rate and log1p(events)."""
     events, positives = counts[:, 0], counts[:, 1]
     rate = (positives + weight * prior) / (events + weight)
