@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from mlsd import __version__
-from mlsd.cli import content, pipeline, practice, production, quiz, serving
+from mlsd.cli import compress, content, pipeline, practice, production, quiz, serving, train
 from mlsd.cli.common import ErrorHandlingGroup, State
 
 app = typer.Typer(
@@ -54,6 +54,8 @@ content.register(app)
 pipeline.register(app)
 production.register(app)
 serving.register(app)
+compress.register(app)
+train.register(app)
 practice.register(app)
 quiz.register(app)
 
