@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("sklearn", "lightgbm", "scipy", "skl2onnx", "onnxmltools", "onnxruntime", "onnx")
+HEAVY = ("sklearn", "lightgbm", "scipy", "skl2onnx", "onnxmltools", "onnxruntime", "onnx",
+         "dask", "distributed", "pandas", "pyarrow")  # fmt: skip
 
 PROBE = """
 import json, sys
@@ -46,6 +47,7 @@ def _run(code: str, *argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         ["--help"],
         ["list"],
         ["show", "ad-click-prediction"],
+        ["diagram", "ad-click-prediction"],
         ["frameworks"],
         ["validate"],
         ["quiz", "--help"],
@@ -54,6 +56,9 @@ def _run(code: str, *argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         ["practice", "--help"],
         ["drift", "--help"],
         ["redeploy", "--help"],
+        ["serve", "--help"],
+        ["compress", "--help"],
+        ["train", "--help"],
         ["history", "--json"],  # --json: with an empty store the plain form only writes stderr
         ["progress", "--json"],
     ],

@@ -50,7 +50,7 @@ def show(
         console.print_json(case.model_dump(mode="json", by_alias=True))
         return
     render.case_header(case, fw)
-    render.case_steps(view, fw)
+    render.case_steps(view, fw, case.diagram, case.id)
 
 
 def frameworks(

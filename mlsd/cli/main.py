@@ -8,6 +8,7 @@ import typer
 
 from mlsd import __version__
 from mlsd.cli import compress, content, pipeline, practice, production, quiz, serving, train
+from mlsd.cli import diagram as diagram_cli
 from mlsd.cli.common import ErrorHandlingGroup, State
 
 app = typer.Typer(
@@ -51,6 +52,7 @@ def root(
 
 
 content.register(app)
+diagram_cli.register(app)
 pipeline.register(app)
 production.register(app)
 serving.register(app)

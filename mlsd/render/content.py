@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich import box
-from rich.console import RenderableType
+from rich.console import Group, RenderableType
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
@@ -15,7 +15,7 @@ from rich.text import Text
 from mlsd.render.console import out
 
 if TYPE_CHECKING:
-    from mlsd.content.schema import Case, CaseStep, Framework, Tradeoff
+    from mlsd.content.schema import Case, CaseStep, Diagram, Framework, Tradeoff
     from mlsd.content.summary import CaseSummary
     from mlsd.content.validate import ValidationReport
     from mlsd.content.views import ViewStep
@@ -60,12 +60,39 @@ def case_header(case: Case, framework: Framework) -> None:
     out().print(Text(f"Framework: {framework.title}", style="dim"))
 
 
-def case_steps(view: Sequence[ViewStep], framework: Framework) -> None:
-    """Each framework step as a panel holding the case's content for it."""
+def case_steps(
+    view: Sequence[ViewStep],
+    framework: Framework,
+    diagram: Diagram | None = None,
+    case_id: str = "",
+) -> None:
+    """Each framework step as a panel holding the case's content for it.
+
+    With ``diagram``, the text drawing of the architecture follows the serving step's
+    content, in whichever framework step holds it.
+    """
     for n, v in enumerate(view, 1):
         title = f"[bold]{n}. {escape(v.step.title)}[/]  [dim]({v.step.time_box_minutes} min)[/]"
-        blocks = [_step_markdown(key, part, multi=len(v.parts) > 1) for key, part in v.parts]
-        out().print(Panel(_markdown("\n\n".join(blocks)), title=title, title_align="left"))
+        parts: list[RenderableType] = []
+        blocks: list[str] = []
+        for key, part in v.parts:
+            blocks.append(_step_markdown(key, part, multi=len(v.parts) > 1))
+            if key == "serving" and diagram is not None:
+                parts += [_markdown("\n\n".join(blocks)), *_architecture(diagram, case_id)]
+                blocks = []
+        if blocks:
+            parts += [Text("")] if parts else []  # a blank line after the drawing
+            parts.append(_markdown("\n\n".join(blocks)))
+        body = parts[0] if len(parts) == 1 else Group(*parts)
+        out().print(Panel(body, title=title, title_align="left"))
+
+
+def _architecture(diagram: Diagram, case_id: str) -> list[RenderableType]:
+    from mlsd.render.diagram import DiagramView
+
+    export = f"mlsd diagram {case_id} --format mermaid|dot" if case_id else "mlsd diagram"
+    heading = Text.assemble(("\nArchitecture", "bold"), ("   export: " + export, "dim"))
+    return [heading, DiagramView(diagram)]
 
 
 def _step_markdown(key: str, step: CaseStep, multi: bool) -> str:
