@@ -10,9 +10,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # Re-install when pyproject.toml changes; the stamp records what was installed.
-# `make test` installs the distributed extra too, so the Dask tests run in CI.
+# Both install the distributed extra, so `mlsd train --engine dask` runs in the demo and CI.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[distributed]"
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
@@ -27,6 +27,10 @@ demo: install
 	$(BIN)/mlsd compare-models $(CASE)
 	$(BIN)/mlsd drift $(CASE) --scenario concept
 	$(BIN)/mlsd redeploy $(CASE)
+	$(BIN)/mlsd serve $(CASE)
+	$(BIN)/mlsd compress $(CASE)
+	$(BIN)/mlsd train $(CASE) --engine dask --workers 2
+	$(BIN)/mlsd diagram $(CASE)
 
 test: install-dev
 	$(BIN)/python -m pytest -q
@@ -45,6 +49,7 @@ bench: install
 	$(BIN)/python bench/scale.py
 	$(BIN)/python bench/cases.py
 	$(BIN)/python bench/production.py
+	$(BIN)/python bench/serving.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
