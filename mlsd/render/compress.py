@@ -39,7 +39,7 @@ def _kb(n: int) -> str:
 def _ratio(r: float) -> str:
     if r >= 1:
         return f"{r:,.0f}×" if r >= 10 else f"{r:.1f}×"
-    return f"[red]{1 / r:.2f}× larger[/]"
+    return f"[red]{r:.2f}×[/]"  # under 1: the variant is larger than its source
 
 
 def _signed(g: float) -> str:
@@ -77,11 +77,15 @@ def compress(r: Any) -> None:
         "over the test rows; on an uncompressed row (italic), ONNX against the training "
         "library.[/]"
     )
-    table = Table(title=TITLE, box=box.SIMPLE_HEAD, title_justify="left")
-    for col, just in (("variant", "left"), ("source", "left"), ("size", "right"),
-                      ("× smaller", "right"), ("p50 µs", "right"), ("p99 µs", "right"),
-                      ("ROC AUC", "right"), ("gap", "right"), ("parity", "right")):  # fmt: skip
-        table.add_column(col, justify=just)  # type: ignore[arg-type]
+    teacher = next((v.source for v in r.variants if v.technique == "distillation"), None)
+    caption = "Rows are grouped by source model; smaller = source size / variant size."
+    if teacher:
+        caption += f" The distilled student's teacher is {teacher}."
+    table = Table(title=TITLE, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False,
+                  caption=caption, caption_justify="left", caption_style="dim")  # fmt: skip
+    table.add_column("variant", no_wrap=True)
+    for col in ("size", "smaller", "p50 µs", "p99 µs", "ROC AUC", "gap", "parity"):
+        table.add_column(col, justify="right")
     previous = None
     for v in r.variants:
         family = v.source if v.technique != "distillation" else "distillation"
@@ -91,7 +95,7 @@ def compress(r: Any) -> None:
         own = v.technique == "none"
         parity = v.export_parity if own else v.parity
         table.add_row(
-            f"[bold]{v.name}[/]" if own else v.name, "" if own else v.source, _kb(v.bytes),
+            f"[bold]{v.name}[/]" if own else v.name, _kb(v.bytes),
             "" if own else _ratio(v.size_ratio), f"{v.p50_us:.0f}", f"{v.p99_us:.0f}",
             f"{v.roc_auc:.4f}", "" if own else _gap(v.gap),
             "" if parity is None else (f"[italic]{parity:.0e}[/]" if own else f"{parity:.0e}"),

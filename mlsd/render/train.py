@@ -42,33 +42,35 @@ def _setting(r: Any) -> str:
 
 
 def _table(r: Any) -> Table:
+    """One column per engine, one row per figure: fits 80 columns whatever the metrics."""
     table = Table(title="Training, measured in this run", box=box.SIMPLE_HEAD,
                   title_justify="left")  # fmt: skip
     dask = r.single_process is not None
-    table.add_column("engine", no_wrap=True)
-    cluster = ("cluster\nstart s", "partition\ns") if dask else ()
-    for col in ("workers ×\nthreads", *cluster, "train\ns"):
-        table.add_column(col, justify="right")
-    for metric in r.metrics:
-        table.add_column(LABELS.get(metric, metric), justify="right", overflow="fold")
-    table.add_column("ONNX\nparity", justify="right")
+    runs = [(f"dask ({r.result.workers} workers)", r.result), ("single process",
+            r.single_process)] if dask else [("single process", r.result)]  # fmt: skip
+    table.add_column("", no_wrap=True)
+    for name, _ in runs:
+        table.add_column(name, justify="right", no_wrap=True)
 
-    def row(name: str, res: Any, start: float | None, part: float | None) -> None:
-        threads = f"{res.workers} × {res.threads // max(res.workers, 1)}"
+    def threads(res: Any) -> str:
         if res.threads % max(res.workers, 1):  # a remote cluster's workers may differ
-            threads = f"{res.workers}, {res.threads} threads"
-        flag = "" if res.onnx_parity < PARITY_TOLERANCE else " [red]DIFFERS[/]"
-        times = (_seconds(start), _seconds(part)) if dask else ()
-        table.add_row(name, threads, *times, _seconds(res.train_seconds),
-                      *(_metric(res.metrics[m]) for m in r.metrics),
-                      f"{res.onnx_parity:.0e}{flag}")  # fmt: skip
+            return f"{res.workers}, {res.threads} threads"
+        return f"{res.workers} × {res.threads // max(res.workers, 1)}"
 
-    if not dask:
-        row("single process", r.result, None, None)
-    else:
-        row(f"dask ({r.result.workers} workers)", r.result, r.cluster_start_seconds,
-            r.partition_seconds)  # fmt: skip
-        row("single process", r.single_process, None, None)
+    def parity(res: Any) -> str:
+        flag = "" if res.onnx_parity < PARITY_TOLERANCE else " [red]DIFFERS[/]"
+        return f"{res.onnx_parity:.0e}{flag}"
+
+    table.add_row("workers × threads", *(threads(res) for _, res in runs))
+    if dask:
+        table.add_row("cluster start s", _seconds(r.cluster_start_seconds), "—")
+        table.add_row("partition s", _seconds(r.partition_seconds), "—")
+    table.add_row("train s", *(_seconds(res.train_seconds) for _, res in runs))
+    for metric in r.metrics:
+        table.add_row(
+            LABELS.get(metric, metric), *(_metric(res.metrics[metric]) for _, res in runs)
+        )
+    table.add_row("ONNX parity", *(parity(res) for _, res in runs))
     return table
 
 
