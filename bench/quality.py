@@ -10,23 +10,14 @@ Run: .venv/bin/python bench/quality.py [--seeds 5] [--case ad-click-prediction]
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
-import subprocess
-import sys
-import time
+
+from _cli import mlsd
 
 
 def run_once(case: str, seed: int) -> tuple[float, dict]:
     """Wall time and JSON report of one compare-models run."""
-    start = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-m", "mlsd", "compare-models", case, "--seed", str(seed), "--json"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return time.perf_counter() - start, json.loads(proc.stdout)
+    return mlsd("compare-models", case, "--seed", str(seed))
 
 
 def main() -> None:

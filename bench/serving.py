@@ -19,20 +19,9 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import statistics
-import subprocess
-import sys
-import time
 
-
-def mlsd(*args: str) -> tuple[float, dict]:
-    """Wall time and parsed JSON of one CLI call."""
-    start = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-m", "mlsd", *args, "--json"], capture_output=True, text=True, check=True
-    )
-    return time.perf_counter() - start, json.loads(proc.stdout)
+from _cli import mlsd
 
 
 def serve(case: str) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from mlsd.content.loader import Catalog
-from mlsd.errors import ContentError, MlsdError
+from mlsd.errors import ContentError, MlsdError, UsageError
 from mlsd.render import console
 
 JSON_OPTION = typer.Option(False, "--json", help="Print machine-readable JSON instead of tables.")
@@ -51,3 +52,15 @@ def catalog(ctx: typer.Context) -> Catalog:
     state = root.obj if isinstance(root.obj, State) else State([])
     root.obj = state
     return state.catalog
+
+
+def show_or_write(text: str, out: Path | None, show: Callable[[str], None]) -> None:
+    """Hand ``text`` to ``show``, or write it to ``out`` (a one-line error if that fails)."""
+    if out is None:
+        show(text)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
+    console.note(f"wrote {out}")

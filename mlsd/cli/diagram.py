@@ -7,9 +7,7 @@ from pathlib import Path
 
 import typer
 
-from mlsd.cli.common import catalog
-from mlsd.errors import UsageError
-from mlsd.render import console
+from mlsd.cli.common import catalog, show_or_write
 
 
 class Format(str, Enum):
@@ -56,14 +54,7 @@ def diagram(
         text = to_dot(case.diagram, case.id)
     else:
         text = layout(case.diagram).text + "\n"
-    if out is None:
-        render.source(text)
-        return
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
-    console.note(f"wrote {out}")
+    show_or_write(text, out, render.source)
 
 
 def register(app: typer.Typer) -> None:

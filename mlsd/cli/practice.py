@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from mlsd.cli.common import JSON_OPTION, catalog
+from mlsd.cli.common import JSON_OPTION, catalog, show_or_write
 from mlsd.errors import UsageError
 from mlsd.render import console
 
@@ -112,14 +112,7 @@ def export(
     cat = catalog(ctx)
     case = cat.case(record.case)
     text = transcript(record, case, plan(case, cat.framework(record.framework)))
-    if out is None:
-        typer.echo(text)
-        return
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
-    console.note(f"wrote {out}")
+    show_or_write(text, out, typer.echo)
 
 
 def register(app: typer.Typer) -> None:
