@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 HEAVY = ("sklearn", "lightgbm", "scipy", "skl2onnx", "onnxmltools", "onnxruntime", "onnx",
-         "dask", "distributed", "pandas", "pyarrow")  # fmt: skip
+         "dask", "distributed", "pandas", "pyarrow",
+         "plotext")  # not heavy, but only commands that draw plots need it  # fmt: skip
 
 PROBE = """
 import json, sys
@@ -58,6 +59,7 @@ def _run(code: str, *argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         ["redeploy", "--help"],
         ["serve", "--help"],
         ["compress", "--help"],
+        ["compare-models", "--help"],
         ["train", "--help"],
         ["history", "--json"],  # --json: with an empty store the plain form only writes stderr
         ["progress", "--json"],

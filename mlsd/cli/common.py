@@ -14,6 +14,13 @@ from mlsd.errors import ContentError, MlsdError, UsageError
 from mlsd.render import console
 
 JSON_OPTION = typer.Option(False, "--json", help="Print machine-readable JSON instead of tables.")
+PLOT_OPTION = typer.Option(
+    None,
+    "--plot/--no-plot",
+    help="Draw terminal plots after the tables (default: only when stdout is a terminal; "
+    "never with --json).",
+    show_default=False,
+)
 
 
 class ErrorHandlingGroup(TyperGroup):

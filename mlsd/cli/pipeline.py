@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from mlsd.cli.common import JSON_OPTION, catalog
+from mlsd.cli.common import JSON_OPTION, PLOT_OPTION, catalog
 from mlsd.errors import UsageError
 from mlsd.render import console
 
@@ -50,8 +50,9 @@ def _experiment(
     return experiment_for(case, rows, seed, only)
 
 
-def _run_and_show(exp: object, seed: int, as_json: bool, baseline: bool, backtest: int = 0) -> None:
-    """Run with a progress spinner on stderr; print JSON or the tables."""
+def _run_and_show(exp: object, seed: int, as_json: bool, baseline: bool, backtest: int = 0,
+                  plot: bool | None = False) -> None:  # fmt: skip
+    """Run with a progress spinner on stderr; print JSON, or the tables and the plots."""
     from mlsd.pipeline.run import backtest_experiment, run
     from mlsd.render import pipeline as render
 
@@ -70,6 +71,11 @@ def _run_and_show(exp: object, seed: int, as_json: bool, baseline: bool, backtes
         render.comparison(report)
     if bt is not None:
         render.backtest_table(bt)
+    if plot is not False:
+        from mlsd.render import plots
+
+        if plots.wanted(plot, plots.comparison_missing(report)):
+            plots.show(plots.comparison_plots(report))
 
 
 def run_baseline(
@@ -111,13 +117,15 @@ def compare_models(
         "after each: the spread shows which differences are noise.",
     ),
     as_json: bool = JSON_OPTION,
+    plot: bool | None = PLOT_OPTION,
 ) -> None:
     """Compare the case's models on quality, gap to the oracle, and measured cost.
 
     Every model is trained on the same time-split data, exported to ONNX, served with
     onnxruntime and timed beside its native predict in the same run. With
     --backtest K, each model is also retrained at K cut-offs over the last 40 % of
-    the period (rolling origin) and scored on the window that follows each.
+    the period (rolling origin) and scored on the window that follows each. Plots:
+    ROC or precision-recall curves and calibration (binary), nDCG@k (ranking).
     """
     names = [m.strip() for m in models.split(",") if m.strip()] if models is not None else None
     if names is not None and not names:
@@ -125,7 +133,7 @@ def compare_models(
     if backtest and not 2 <= backtest <= 6:
         raise UsageError(f"--backtest takes 2 to 6 windows (got {backtest})")
     exp = _experiment(ctx, case_id, data, target, time_col, rows, seed, names, False)
-    _run_and_show(exp, seed, as_json, baseline=False, backtest=backtest)
+    _run_and_show(exp, seed, as_json, baseline=False, backtest=backtest, plot=plot)
 
 
 def register(app: typer.Typer) -> None:

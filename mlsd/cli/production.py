@@ -6,7 +6,7 @@ from enum import Enum
 
 import typer
 
-from mlsd.cli.common import JSON_OPTION, catalog
+from mlsd.cli.common import JSON_OPTION, PLOT_OPTION, catalog
 from mlsd.render import console
 
 CASE = typer.Argument(..., metavar="CASE", help="A binary case id (see 'mlsd list').")
@@ -54,6 +54,7 @@ def drift(
     seed: int = SEED,
     model: str | None = MODEL,
     as_json: bool = JSON_OPTION,
+    plot: bool | None = PLOT_OPTION,
 ) -> None:
     """Detect data and concept drift on a stream, and compare retraining policies.
 
@@ -63,6 +64,7 @@ def drift(
     label-free estimate of the case's metric (CBPE) beside the actual one, and a
     Page-Hinkley test on the log loss once labels arrive. Then three retraining
     policies replay the same stream: never, periodic and triggered by the alarms.
+    Plots: the metric per window, and the most drifted inputs with the alarms.
     """
     from mlsd.drift.monitor import run_drift
     from mlsd.render import drift as render
@@ -74,8 +76,13 @@ def drift(
                            tell)  # fmt: skip
     if as_json:
         console.print_json(report.to_json())
-    else:
-        render.drift(report)
+        return
+    render.drift(report)
+    if plot is not False:
+        from mlsd.render import plots
+
+        if plots.wanted(plot):
+            plots.show(plots.drift_plots(report))
 
 
 def redeploy(

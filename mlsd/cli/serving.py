@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from mlsd.cli.common import JSON_OPTION, catalog
+from mlsd.cli.common import JSON_OPTION, PLOT_OPTION, catalog
 from mlsd.render import console
 
 
@@ -31,6 +31,7 @@ def serve(
     ),
     seed: int = typer.Option(0, "--seed", help="Seed for the data, the streams and the model."),
     as_json: bool = JSON_OPTION,
+    plot: bool | None = PLOT_OPTION,
 ) -> None:
     """Measure how a case's model is served: online vs batch, a feature store, a cache.
 
@@ -39,7 +40,8 @@ def serve(
     by key. The feature store keeps a timestamped history; a naive join on today's
     values and a point-in-time join train two models, whose offline and future ROC AUC
     show what leakage does. Last, a Zipf request stream replays through a prediction
-    cache for each TTL: hit rate, stale answers and latency percentiles.
+    cache for each TTL: hit rate, stale answers and latency percentiles (plotted
+    against the TTL, per skew).
     """
     from mlsd.render import serve as render
     from mlsd.render.pipeline import progress
@@ -52,8 +54,13 @@ def serve(
         report = run_serve(case, requests, zipfs, ttls, seed, rows, tell)
     if as_json:
         console.print_json(report.to_json())
-    else:
-        render.serve(report)
+        return
+    render.serve(report)
+    if plot is not False:
+        from mlsd.render import plots
+
+        if plots.wanted(plot):
+            plots.show(plots.serve_plots(report))
 
 
 def register(app: typer.Typer) -> None:

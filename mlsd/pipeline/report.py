@@ -9,6 +9,30 @@ from mlsd.pipeline.measure import Latency
 
 
 @dataclass(frozen=True)
+class ReliabilityBin:
+    """One equal-mass bin of a reliability diagram: mean score, observed rate, rows."""
+
+    predicted: float
+    observed: float
+    rows: int
+
+
+@dataclass(frozen=True)
+class Curves:
+    """Compact curve data of one scorer on the test period, for terminal plots.
+
+    ``kind`` says what ``x`` and ``y`` hold: ``"roc"`` (false positive rate, true
+    positive rate), ``"pr"`` (recall, precision) or ``"ndcg"`` (k, mean nDCG@k).
+    ``reliability`` holds binary scores' calibration bins (empty for ranking).
+    """
+
+    kind: str
+    x: tuple[float, ...]
+    y: tuple[float, ...]
+    reliability: tuple[ReliabilityBin, ...] = ()
+
+
+@dataclass(frozen=True)
 class ModelResult:
     """Everything measured for one model in one run."""
 
@@ -26,6 +50,7 @@ class ModelResult:
     explanation: tuple[tuple[str, float], ...] = ()
     pros: tuple[str, ...] = ()
     cons: tuple[str, ...] = ()
+    curves: Curves | None = None  # for plots only; not part of the JSON
 
     def to_json(self) -> dict[str, Any]:
         """The documented JSON shape of one model."""
@@ -67,6 +92,7 @@ class PipelineReport:
     oracle: dict[str, float] | None
     models: tuple[ModelResult, ...] = field(default_factory=tuple)
     request: str = "row"
+    oracle_curves: Curves | None = None  # for plots only; not part of the JSON
 
     @property
     def primary_metric(self) -> str:

@@ -12,13 +12,13 @@ import numpy as np
 
 from mlsd.content.schema import Case, ModelSpec
 from mlsd.errors import UsageError
-from mlsd.pipeline import evaluate, registry
+from mlsd.pipeline import curves, evaluate, registry
 from mlsd.pipeline.detection import detection_ap
 from mlsd.pipeline.features import TabularEncoder
 from mlsd.pipeline.generators.base import TEST_SHARE, Dataset, build
 from mlsd.pipeline.measure import latency, throughput
 from mlsd.pipeline.models import Inputs, build_model
-from mlsd.pipeline.report import ModelResult, PipelineReport
+from mlsd.pipeline.report import Curves, ModelResult, PipelineReport
 from mlsd.pipeline.retrieval import RetrievalData, run_retrieval
 
 Progress = Callable[[str], None]
@@ -134,10 +134,16 @@ class _Context:
     seed: int
     calls: int
     encoder: TabularEncoder
+    curve: str | None = None  # the plot's curve kind (see mlsd.pipeline.curves.curve_kind)
+    judged: bool = False  # ranking curves use rater grades (the case's first metric does)
 
     def score(self, p: np.ndarray) -> dict[str, float]:
         """The experiment's metrics of predictions ``p`` on the test period."""
         return score(self.exp, self.test.data, p, self.base_rate)
+
+    def curve_data(self, p: np.ndarray) -> Curves | None:
+        """Curve data of predictions ``p`` on the test period, for plots."""
+        return curves.compute(self.curve, self.test.data, p, self.judged)
 
     def requests(self) -> list[Inputs]:
         """What one online call carries: a row, or a request's candidate list (ranking)."""
@@ -193,8 +199,10 @@ def run(
         oracle = score(exp, test_data, test_data.truth, base_rate, oracle=True)
     if oracle is not None and exp.detector is not None:
         oracle["ap_50"] = detection_ap(list(exp.scenes), exp.detector.window_truth)
+    kind = curves.curve_kind(exp.task, exp.metrics, float(test_data.y.mean()))
+    judged = exp.metrics[0] in evaluate.JUDGED and "judged" in test_data.columns
     ctx = _Context(exp, train, test, encoder.feature_names_, oracle, base_rate, seed,
-                   latency_calls, encoder)  # fmt: skip
+                   latency_calls, encoder, kind, judged)  # fmt: skip
     results = []
     for spec in exp.models:
         tell(f"{spec.name}: training, exporting to ONNX and timing")
@@ -205,6 +213,7 @@ def run(
         f"by time: first {1 - TEST_SHARE:.0%} of the period trains, last {TEST_SHARE:.0%} tests",
         exp.metrics, oracle, tuple(results),
         request="request (one candidate list)" if test_data.group is not None else "row",
+        oracle_curves=ctx.curve_data(test_data.truth) if exp.has_oracle else None,
     )  # fmt: skip
 
 
@@ -267,4 +276,5 @@ def _run_model(spec: ModelSpec, ctx: _Context) -> ModelResult:
         train_seconds, native, onnx_lat, native_tp, onnx_tp,
         None if onnx is None else len(onnx), parity, spec.interpretability,
         tuple(model.explain(ctx.feature_names)), tuple(spec.pros), tuple(spec.cons),
+        ctx.curve_data(p),
     )  # fmt: skip

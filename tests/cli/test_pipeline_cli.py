@@ -65,6 +65,9 @@ def test_compare_models_subset_and_table(runner: CliRunner) -> None:
     ):
         assert text in result.stdout
     assert "mlp" not in result.stdout.split("Cost, measured")[0]
+    # not a terminal and no --plot: no plots, one note on stderr
+    assert "curve, test period" not in result.stdout
+    assert "plots skipped: stdout is not a terminal" in result.stderr
 
 
 def test_compare_models_seed_is_deterministic_in_quality(runner: CliRunner) -> None:
@@ -194,3 +197,39 @@ def test_new_task_types_end_to_end(runner: CliRunner, case: str) -> None:
     assert data["oracle"] and all(m["metrics"] for m in data["models"])
     table = runner.invoke(app, ["run-baseline", case, "--rows", "3000"])
     assert table.exit_code == 0 and "The floor" in table.stdout
+
+
+@pytest.mark.parametrize(
+    ("case", "model", "titles"),
+    [
+        ("credit-risk", "logistic-regression", ["ROC curve", "Calibration"]),
+        ("search-ranking", "logistic-regression", ["nDCG@k"]),
+    ],
+)
+def test_compare_models_plot(runner: CliRunner, case: str, model: str, titles: list[str]) -> None:
+    args = ["compare-models", case, "--rows", "3000", "-m", model, "--plot"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    plotted = result.stdout.split("Quality on the test period")[1]
+    for text in [*titles, model, "oracle"]:
+        assert text in plotted, text
+    assert "plots skipped" not in result.stderr
+    assert "\x1b" not in result.stdout  # not a terminal: no colour
+    start = result.stdout.index(titles[0])
+    plots = result.stdout[result.stdout.rindex("\n", 0, start) + 1 :]
+    assert max(len(line) for line in plots.splitlines()) <= 100  # COLUMNS=120, capped
+
+
+def test_compare_models_plot_notes_tasks_without_one(runner: CliRunner) -> None:
+    args = ["compare-models", "demand-forecasting", "--rows", "3000", "-m", "seasonal-naive"]
+    result = runner.invoke(app, [*args, "--plot"])
+    assert result.exit_code == 0, result.output
+    assert "no plot for regression tasks yet" in result.stderr
+
+
+def test_compare_models_json_ignores_plot(runner: CliRunner) -> None:
+    args = ["compare-models", "ad-click-prediction", "--rows", "2000", "-m", "logistic-regression"]
+    result = runner.invoke(app, [*args, "--json", "--plot"])
+    data = _json(result)  # the whole of stdout is the JSON
+    assert "curves" not in data["models"][0]
+    assert "plot" not in result.stderr

@@ -40,6 +40,25 @@ def test_drift_tables_read_as_a_lesson(runner: CliRunner) -> None:
     for text in ("Monitoring, window by window", "What was detected, and when",
                  "blind to concept", "Retraining policies", "triggered"):  # fmt: skip
         assert text in result.stdout, text
+    assert "Input drift" not in result.stdout
+    assert "plots skipped: stdout is not a terminal" in result.stderr
+
+
+def test_drift_plot(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["drift", "credit-risk", "--plot"])
+    assert result.exit_code == 0, result.output
+    plotted = result.stdout.split("Retraining policies")[1]
+    for text in ("ROC AUC per window", "actual", "estimated (CBPE)", "policy periodic",
+                 "policy triggered", "Input drift, 3 most drifted inputs", "drift threshold",
+                 "drift onset", "window"):  # fmt: skip
+        assert text in plotted, text
+    assert "plots skipped" not in result.stderr
+
+
+def test_drift_json_with_plot_is_only_json(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["drift", "credit-risk", "--windows", "6", "--json", "--plot"])
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)["windows"]) == 4
 
 
 def test_redeploy_one_strategy_table(runner: CliRunner) -> None:

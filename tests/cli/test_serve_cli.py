@@ -20,10 +20,24 @@ def test_serve_prints_three_sections_with_lessons(runner: CliRunner) -> None:
                  "point-in-time join", "Prediction cache", "p50 moves, p99 does not",
                  "TTL trades freshness", "no expiry", "Redis"):  # fmt: skip
         assert text in result.stdout, text
+    assert "hit rate, zipf" not in result.stdout
+    assert "plots skipped: stdout is not a terminal" in result.stderr
+
+
+def test_serve_plot(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["serve", "credit-risk", *SMALL, "--ttl", "0,30,inf", "--plot"])
+    assert result.exit_code == 0, result.output
+    plot = result.stdout.split("Prediction cache: hit rate and stale answers")[1]
+    for text in ("hit rate, zipf 0.8", "stale, zipf 0.8", "hit rate, zipf 1.1",
+                 "stale, zipf 1.1", "0 (off)", "30 s", "never", "cache TTL"):  # fmt: skip
+        assert text in plot, text
+    assert max(len(line) for line in plot.splitlines()) <= 100
 
 
 def test_serve_json(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["serve", "spam-detection", *SMALL, "--zipf", "1.2", "--json"])
+    result = runner.invoke(
+        app, ["serve", "spam-detection", *SMALL, "--zipf", "1.2", "--json", "--plot"]
+    )  # --plot never draws into JSON
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["case"] == "spam-detection"
