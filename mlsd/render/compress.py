@@ -132,15 +132,20 @@ def _findings(r: Any) -> list[tuple[str, str]]:
 
 
 def _size(src: Any, v: Any) -> str:
-    return f"{_kb(src.bytes)} → {_kb(v.bytes)}"
+    a, b = _kb(src.bytes), _kb(v.bytes)
+    return f"{src.bytes:,} → {v.bytes:,} bytes" if a == b else f"{a} → {b}"
 
 
 def _float16(v: Any, src: Any) -> str:
     why = ("close to the 2× of halving every weight" if v.size_ratio >= 1.6 else
            "the graph's nodes and names, not its weights, make up most of a file this "
            "small")  # fmt: skip
+    if v.bytes > src.bytes:
+        why = ("the Cast nodes that keep the inputs and outputs float32 outweigh the bytes "
+               "saved in a file this small")  # fmt: skip
+    change = "grew" if v.bytes > src.bytes else f"went ({v.size_ratio:.2f}× smaller)"
     return (f"Halved {v.source}'s weight tensors ({src.tensor_bytes:,} → {v.tensor_bytes:,} "
-            f"bytes), the file {_size(src, v)} ({v.size_ratio:.2f}× smaller): {why}. ROC AUC "
+            f"bytes); the file {change} {_size(src, v)}: {why}. ROC AUC "
             f"{_signed(v.gap)}, scores within {v.parity:.0e}; {_latency(src, v)}.")  # fmt: skip
 
 

@@ -31,6 +31,7 @@ SCHEMA = """
 CREATE TABLE feature_history (entity INTEGER NOT NULL, ts REAL NOT NULL,
                               events INTEGER NOT NULL, positives INTEGER NOT NULL);
 CREATE INDEX feature_history_asof ON feature_history (entity, ts);
+CREATE INDEX feature_history_time ON feature_history (ts);
 CREATE TABLE online_features (entity INTEGER PRIMARY KEY, ts REAL NOT NULL,
                               events INTEGER NOT NULL, positives INTEGER NOT NULL);
 """
@@ -67,30 +68,56 @@ class FeatureStore:
     def ingest(self, entities: np.ndarray, times: np.ndarray, labels: np.ndarray) -> int:
         """Apply labelled events in time order; returns the history rows written.
 
-        Each event's counts include the event itself and are stamped with its time, so a
-        lookup strictly before that time does not see it.
+        Each event's counts include the event itself (and whatever the store already held
+        for its entity) and are stamped with its time, so a lookup strictly before that
+        time does not see it. The online table gets each entity's last value.
         """
         order = np.argsort(times, kind="mergesort")
         ent, ts, lab = entities[order], times[order], labels[order].astype(np.int64)
         events, positives = running_counts(ent, lab)
+        if self.db.execute("SELECT 1 FROM online_features LIMIT 1").fetchone():
+            held = self.latest(ent).astype(np.int64)
+            events, positives = events + held[:, 0], positives + held[:, 1]
         rows = list(zip(ent.tolist(), ts.tolist(), events.tolist(), positives.tolist(),
                         strict=True))  # fmt: skip
+        _, first_from_end = np.unique(ent[::-1], return_index=True)
+        newest = [rows[len(rows) - 1 - i] for i in first_from_end.tolist()]
         with self.db:
             self.db.executemany("INSERT INTO feature_history VALUES (?, ?, ?, ?)", rows)
-            self.db.executemany(
-                "INSERT INTO online_features VALUES (?, ?, ?, ?) ON CONFLICT(entity) DO UPDATE "
-                "SET ts = excluded.ts, events = excluded.events, positives = excluded.positives",
-                rows,
-            )
+            self.db.executemany("INSERT OR REPLACE INTO online_features VALUES (?, ?, ?, ?)",
+                                newest)  # fmt: skip
         return len(rows)
 
     def record(self, entity: int, ts: float, label: int) -> None:
-        """Apply one labelled event as it happens (the streaming path)."""
+        """Apply one labelled event as it happens (the streaming path).
+
+        Reads on this connection see it at once; :meth:`commit` makes a micro-batch of
+        events durable, as a stream consumer commits its offsets.
+        """
         events, positives = self.lookup(entity)
         row = (entity, ts, events + 1, positives + int(label))
-        with self.db:
-            self.db.execute("INSERT INTO feature_history VALUES (?, ?, ?, ?)", row)
-            self.db.execute("INSERT OR REPLACE INTO online_features VALUES (?, ?, ?, ?)", row)
+        self.db.execute("INSERT INTO feature_history VALUES (?, ?, ?, ?)", row)
+        self.db.execute("INSERT OR REPLACE INTO online_features VALUES (?, ?, ?, ?)", row)
+
+    def commit(self) -> None:
+        self.db.commit()
+
+    def snapshot(self, at: float, since: float = -np.inf) -> tuple[np.ndarray, np.ndarray]:
+        """Entities with history in ``[since, at)`` (sorted) and their (events, positives)
+        as of ``at``.
+
+        One grouped range scan instead of an as-of lookup per entity: what a nightly batch
+        job reads, incrementally with ``since`` = its previous run. SQLite returns the other
+        columns from the row holding ``MAX(ts)``.
+        """
+        rows = self.db.execute(
+            "SELECT entity, events, positives, MAX(ts) FROM feature_history "
+            "WHERE ts >= ? AND ts < ? GROUP BY entity ORDER BY entity",
+            (since, at),
+        ).fetchall()
+        entities = np.array([r[0] for r in rows], dtype=np.int64)
+        counts = np.array([(r[1], r[2]) for r in rows], dtype=np.float64).reshape(len(rows), 2)
+        return entities, counts
 
     def point_in_time(self, entities: np.ndarray, times: np.ndarray) -> np.ndarray:
         """(events, positives) per row as of just before its time: no value from the future."""

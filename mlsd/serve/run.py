@@ -42,6 +42,7 @@ from mlsd.serve.featurestore import SMOOTHING, FeatureStore, entity_features, ta
 Progress = Callable[[str], None]
 OFFLINE_VALID_SHARE = 0.25  # the latest quarter of the history is the offline validation slice
 TIMED_REQUESTS = 3000  # future requests timed through the online and batch paths
+COMMIT_EVERY = 500  # streamed events per commit, as a consumer commits micro-batches
 CACHE_ENTITIES = 10_000
 REQUEST_RATE = 20.0  # virtual requests per second in the cache replay
 UPDATE_EVERY_S = 600.0  # mean virtual seconds between changes to one entity's features
@@ -244,6 +245,9 @@ def _replay_online(store: FeatureStore, keys: np.ndarray, times: np.ndarray, lab
         served[i] = store.lookup(k)
         took.append(clock() - start)
         store.record(k, t, y)
+        if i % COMMIT_EVERY == COMMIT_EVERY - 1:
+            store.commit()
+    store.commit()
     p50, p99 = np.percentile(np.asarray(took) / 1000.0, [50, 99])
     return served, Latency(float(p50), float(p99), len(took))
 
@@ -290,13 +294,18 @@ def _batch_mode(frame: _Frame, store: FeatureStore, batch: Any, folder: Path,
     db.execute("CREATE TABLE predictions (entity INTEGER PRIMARY KEY, scored_at REAL, score REAL)")
     biggest = np.zeros((0, frame.X.shape[1] + 2), dtype=np.float32)
     job = time.perf_counter()
+    known: dict[int, tuple[float, float]] = {}  # the job's entity table, kept between runs
+    previous = -np.inf
     for k, start in enumerate(runs):
         before = np.flatnonzero(d.time < start)
         if len(before) == 0:
             continue
+        changed, fresh = store.snapshot(float(start), since=previous)  # incremental read
+        known.update(zip(changed.tolist(), map(tuple, fresh.tolist()), strict=True))
+        previous = float(start)
         ents, last = np.unique(keys[before][::-1], return_index=True)
         last_rows = before[::-1][last]  # each entity's newest row before the run
-        counts = store.point_in_time(ents, np.full(len(ents), start))
+        counts = np.array([known[e] for e in ents.tolist()], dtype=np.float64)
         X = np.hstack([frame.X[last_rows], entity_features(counts, frame.prior)])
         began = time.perf_counter()
         scores = batch.predict(X)

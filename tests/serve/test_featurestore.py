@@ -80,3 +80,31 @@ def test_online_store_follows_streamed_events() -> None:
 def test_entity_features_smooth_toward_the_prior() -> None:
     f = entity_features(np.array([[0.0, 0.0], [100.0, 50.0]]), prior=0.1)
     assert np.allclose(f[:, 0], [0.1, (50 + 2) / 120]) and np.allclose(f[:, 1], [0, np.log(101)])
+
+
+@settings(max_examples=40, deadline=None)
+@given(events, st.integers(-1, 52))
+def test_snapshot_equals_point_in_time_for_every_entity(raw: list, at: int) -> None:  # type: ignore[type-arg]
+    log = distinct_times(raw)
+    ent, ts, y = (np.array(c) for c in zip(*log, strict=True))
+    store = FeatureStore()
+    store.ingest(ent, ts, y)
+    entities, counts = store.snapshot(float(at))
+    assert entities.tolist() == sorted({e for e, t, _ in log if t < at})
+    for e, c in zip(entities.tolist(), counts, strict=True):
+        assert tuple(c) == brute(log, e, at)
+
+
+def test_a_second_ingest_continues_the_counts() -> None:
+    store = FeatureStore()
+    store.ingest(np.array([1, 2]), np.array([1.0, 2.0]), np.array([1, 0]))
+    store.ingest(np.array([1, 1]), np.array([3.0, 4.0]), np.array([0, 1]))
+    assert store.lookup(1) == (3, 2) and store.lookup(2) == (1, 0)
+    assert store.point_in_time(np.array([1]), np.array([3.5])).tolist() == [[2.0, 1.0]]
+
+
+def test_an_incremental_snapshot_reads_only_what_changed() -> None:
+    store = FeatureStore()
+    store.ingest(np.array([1, 2, 1]), np.array([1.0, 2.0, 5.0]), np.array([1, 0, 0]))
+    entities, counts = store.snapshot(6.0, since=3.0)
+    assert entities.tolist() == [1] and counts.tolist() == [[2.0, 1.0]]
