@@ -71,11 +71,9 @@ def _run_and_show(exp: object, seed: int, as_json: bool, baseline: bool, backtes
         render.comparison(report)
     if bt is not None:
         render.backtest_table(bt)
-    if plot is not False:
-        from mlsd.render import plots
+    from mlsd.render import plots
 
-        if plots.wanted(plot, plots.comparison_missing(report)):
-            plots.show(plots.comparison_plots(report))
+    plots.draw(plot, plots.comparison_plots, report, plots.comparison_missing(report))
 
 
 def run_baseline(

@@ -78,11 +78,9 @@ def drift(
         console.print_json(report.to_json())
         return
     render.drift(report)
-    if plot is not False:
-        from mlsd.render import plots
+    from mlsd.render import plots
 
-        if plots.wanted(plot):
-            plots.show(plots.drift_plots(report))
+    plots.draw(plot, plots.drift_plots, report)
 
 
 def redeploy(

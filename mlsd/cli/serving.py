@@ -56,11 +56,9 @@ def serve(
         console.print_json(report.to_json())
         return
     render.serve(report)
-    if plot is not False:
-        from mlsd.render import plots
+    from mlsd.render import plots
 
-        if plots.wanted(plot):
-            plots.show(plots.serve_plots(report))
+    plots.draw(plot, plots.serve_plots, report)
 
 
 def register(app: typer.Typer) -> None:

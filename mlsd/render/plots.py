@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -410,6 +410,13 @@ def show(plots: Sequence[str]) -> None:
     for plot in plots:
         o.print()
         o.print(Text.from_ansi(plot), soft_wrap=True, no_wrap=True, overflow="ignore")
+
+
+def draw(flag: bool | None, build: Callable[[Any], Sequence[str]], report: Any,
+         missing: str | None = None) -> None:  # fmt: skip
+    """Build and print ``report``'s plots with ``build`` when :func:`wanted` says so."""
+    if wanted(flag, missing):
+        show(build(report))
 
 
 def wanted(flag: bool | None, missing: str | None = None) -> bool:
